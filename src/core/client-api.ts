@@ -1,0 +1,110 @@
+/**
+ * The public shape of an impp-kit client (DESIGN.md "Client API"). Components and tests
+ * depend on these interfaces, not on the implementation in `client.ts`.
+ * @module
+ */
+import type { Observable } from 'rxjs';
+import type { Address } from './address.js';
+import type { ImppError } from './errors.js';
+import type { Delivery, InstantMessage } from './message.js';
+import type { Presence } from './presence.js';
+import type { ConnectionState, PresenceUpdate, Subscription, Watcher } from './transports/transport.js';
+
+/** Anything that names a principal: an {@link Address} or a string {@link parseAddress} accepts. */
+export type AddressLike = Address | string;
+
+/** The connection as the UI shows it. */
+export interface ConnectionStatus {
+  readonly state: ConnectionState;
+  /** Why the connection failed or is reconnecting. */
+  readonly error?: ImppError;
+}
+
+/** A contact in the buddy list, with its live presence. */
+export interface Buddy {
+  readonly address: Address;
+  /** Display name (untrusted text), when the roster has one. */
+  readonly name?: string;
+  readonly groups: readonly string[];
+  readonly subscription: Subscription;
+  /** We asked to see their presence; they have not answered. */
+  readonly pendingOut: boolean;
+  readonly presence: Presence;
+}
+
+/** A message we sent, with its live delivery state. */
+export interface OutgoingMessage {
+  readonly id: string;
+  readonly message: InstantMessage;
+  /** queued → sent → delivered → read, or failed with `error`. Replays the latest state. */
+  readonly state$: Observable<Delivery>;
+}
+
+/** One line of a conversation. */
+export interface ConversationEntry {
+  readonly message: InstantMessage;
+  readonly direction: 'in' | 'out';
+  /** Delivery state of an outgoing message; undefined for inbound ones. */
+  readonly delivery?: Delivery;
+}
+
+/** A one-to-one conversation (RFC 2778 instant inbox seen per peer). */
+export interface Conversation {
+  readonly peer: Address;
+  /** Every message with the peer, oldest first. Replays to late subscribers. */
+  readonly messages$: Observable<readonly ConversationEntry[]>;
+  /** True while the peer is typing. */
+  readonly typing$: Observable<boolean>;
+  send(body: string): OutgoingMessage;
+  /** Tell the peer we are (not) typing; repeated calls with the same value send nothing. */
+  setTyping(typing: boolean): void;
+  /** Mark every inbound message as read (sends read receipts; clears the unread count). */
+  markRead(): void;
+  /** Load older messages from the server archive; resolves with how many were added. */
+  loadOlder(max?: number): Promise<number>;
+}
+
+/** Options of {@link ImppClient.addBuddy}. */
+export interface AddBuddyOptions {
+  readonly name?: string;
+  readonly groups?: readonly string[];
+}
+
+/**
+ * An IMPP client: presence, watchers and instant messages of one signed-in principal.
+ * Every stream replays its latest value and never errors or completes; problems go to
+ * `errors$`. Methods never throw for bad input: they report it and reject or fail.
+ */
+export interface ImppClient {
+  /** The signed-in principal. */
+  readonly self: Address;
+  readonly connection$: Observable<ConnectionStatus>;
+  /** The contact list with live presence, in roster order. */
+  readonly buddies$: Observable<readonly Buddy[]>;
+  /** Our own published presence (as our watchers see it). */
+  readonly selfPresence$: Observable<Presence>;
+  /** Live presence of any presentity; ref-counted: N subscribers share one watch. */
+  presence$(address: AddressLike): Observable<Presence>;
+  /** One-shot fetch (RFC 2778 fetcher): no subscription is kept. */
+  fetchPresence(address: AddressLike): Promise<Presence>;
+  setPresence(update: PresenceUpdate): Promise<void>;
+  /** Who watches (or fetched) our presence, and their state. */
+  readonly watchers$: Observable<readonly Watcher[]>;
+  approve(address: AddressLike): Promise<void>;
+  deny(address: AddressLike): Promise<void>;
+  /** Polite block: the watcher sees us exactly as offline; their messages are dropped. */
+  block(address: AddressLike): Promise<void>;
+  unblock(address: AddressLike): Promise<void>;
+  addBuddy(address: AddressLike, options?: AddBuddyOptions): Promise<void>;
+  removeBuddy(address: AddressLike): Promise<void>;
+  /** Every inbound message, exactly once (deduplicated). Hot: no replay. */
+  readonly inbox$: Observable<InstantMessage>;
+  /** Unread inbound message counts per peer (`Address.id` → count). */
+  readonly unread$: Observable<ReadonlyMap<string, number>>;
+  conversation(address: AddressLike): Conversation;
+  send(address: AddressLike, body: string): OutgoingMessage;
+  readonly errors$: Observable<ImppError>;
+  /** Connects (createClient connects automatically unless `autoConnect: false`). */
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+}
