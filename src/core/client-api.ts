@@ -60,6 +60,8 @@ export interface Conversation {
   setTyping(typing: boolean): void;
   /** Mark every inbound message as read (sends read receipts; clears the unread count). */
   markRead(): void;
+  /** Send a failed message again with the same id (receivers deduplicate). No-op otherwise. */
+  retry(id: string): void;
   /** Load older messages from the server archive; resolves with how many were added. */
   loadOlder(max?: number): Promise<number>;
 }

@@ -1,0 +1,322 @@
+/**
+ * `createClient`: the RxJS store that turns a transport's protocol-neutral events into the
+ * IMPP model of RFC 2778 — presence, watchers, inbox — one source of truth per client.
+ * @module
+ */
+import { BehaviorSubject, defer, distinctUntilChanged, map, NEVER, Observable, ReplaySubject, share, startWith, Subject, filter } from 'rxjs';
+import { bareAddress, parseAddress, type Address } from './address.js';
+import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
+import { ConversationStore } from './conversations.js';
+import { Dedupe } from './dedupe.js';
+import { ImppError } from './errors.js';
+import type { Delivery, InstantMessage } from './message.js';
+import { Outbox } from './outbox.js';
+import { makePresence, type Presence } from './presence.js';
+import { PresenceStore } from './presence-store.js';
+import { RosterStore } from './roster-store.js';
+import { prepareMessage } from './send.js';
+import type { PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
+
+/** Options of {@link createClient}. */
+export interface ClientOptions {
+  /** The protocol binding, e.g. `inPage({ user: 'alice' })` or `xmppWebSocket({ … })`. */
+  readonly transport: Transport;
+  /** Connect right away (default `true`). */
+  readonly autoConnect?: boolean;
+}
+
+/**
+ * Creates an IMPP client over a transport.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'impp-kit';
+ * import { inPage } from 'impp-kit/transports/in-page';
+ *
+ * const client = createClient({ transport: inPage({ user: 'alice' }) });
+ * client.presence$('bob@in-page.invalid').subscribe((p) => console.log(p.availability));
+ * client.send('bob@in-page.invalid', 'Hi Bob!').state$.subscribe((d) => console.log(d.state));
+ * ```
+ */
+export function createClient(options: ClientOptions): ImppClient {
+  return new Client(options.transport, options.autoConnect !== false);
+}
+
+class Client implements ImppClient {
+  readonly self: Address;
+  private readonly connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
+  private readonly errors = new Subject<ImppError>();
+  private readonly inbox = new Subject<InstantMessage>();
+  private readonly watcherMap = new BehaviorSubject<ReadonlyMap<string, Watcher>>(new Map());
+  private readonly presences = new PresenceStore();
+  private readonly roster = new RosterStore(this.presences);
+  private readonly convos = new ConversationStore();
+  private readonly outbox = new Outbox();
+  private readonly dedupe = new Dedupe();
+  private readonly watched = new Map<string, Address>();
+  private readonly presenceStreams = new Map<string, Observable<Presence>>();
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
+  private connecting: Promise<void> | undefined;
+
+  readonly connection$ = this.connection.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
+  readonly errors$ = this.errors.asObservable();
+  readonly inbox$ = this.inbox.asObservable();
+  readonly buddies$: Observable<readonly Buddy[]> = this.roster.buddies$;
+  readonly watchers$: Observable<readonly Watcher[]> = this.watcherMap.pipe(map((m) => [...m.values()]));
+  readonly unread$ = this.convos.unread$;
+  readonly selfPresence$: Observable<Presence>;
+
+  constructor(private readonly transport: Transport, autoConnect: boolean) {
+    this.self = bareAddress(transport.self);
+    this.selfPresence.next(makePresence(this.self, []));
+    this.selfPresence$ = this.selfPresence.asObservable();
+    transport.events$.subscribe({
+      next: (e) => this.safely(() => this.onEvent(e)),
+      error: (e: unknown) => this.report(ImppError.from(e, 'transport/closed', 'The transport failed unexpectedly.')),
+    });
+    if (autoConnect) this.connect().catch(() => undefined); // the failure is on connection$
+  }
+
+  connect(): Promise<void> {
+    this.connecting ??= this.transport.connect().then(
+      () => { this.connecting = undefined; this.setConnection({ state: 'online' }); },
+      (e: unknown) => {
+        this.connecting = undefined;
+        const error = ImppError.from(e, 'transport/unreachable', 'Could not connect. Check the service address and your network, then try again.');
+        this.setConnection({ state: 'failed', error });
+        throw error;
+      },
+    );
+    if (this.connection.value.state !== 'online') this.setConnection({ state: 'connecting' });
+    return this.connecting;
+  }
+
+  async disconnect(): Promise<void> {
+    await this.transport.disconnect();
+    this.setConnection({ state: 'offline' });
+  }
+
+  presence$(input: AddressLike): Observable<Presence> {
+    let address: Address;
+    try {
+      address = bareAddress(parseAddress(input));
+    } catch (e) {
+      return defer(() => { this.report(ImppError.from(e, 'address/invalid', 'Invalid address.')); return NEVER; });
+    }
+    if (address.id === this.self.id) return this.selfPresence$;
+    let stream = this.presenceStreams.get(address.id);
+    if (stream === undefined) {
+      stream = this.watchStream(address);
+      this.presenceStreams.set(address.id, stream);
+    }
+    return stream;
+  }
+
+  /** One protocol watch per address, shared by every subscriber, released by the last one. */
+  private watchStream(address: Address): Observable<Presence> {
+    const id = address.id;
+    return new Observable<Presence>((subscriber) => {
+      this.watched.set(id, address);
+      if (this.online) this.run({ type: 'watch', address });
+      const inner = this.presences.changed$.pipe(
+        filter((changed) => changed === id),
+        startWith(id),
+        map(() => this.presenceOf(address)),
+        distinctUntilChanged(),
+      ).subscribe(subscriber);
+      return () => {
+        inner.unsubscribe();
+        this.watched.delete(id);
+        if (this.online) this.run({ type: 'unwatch', address });
+      };
+    }).pipe(share({ connector: () => new ReplaySubject<Presence>(1), resetOnRefCountZero: true }));
+  }
+
+  private presenceOf(address: Address): Presence {
+    const item = this.roster.get(address.id);
+    return this.presences.get(address.id) ?? (item ? this.roster.defaultPresence(item) : { entity: address, tuples: [], notes: [], availability: 'unknown' });
+  }
+
+  async fetchPresence(input: AddressLike): Promise<Presence> {
+    return this.command({ type: 'fetch', address: bareAddress(parseAddress(input)) });
+  }
+
+  async setPresence(update: PresenceUpdate): Promise<void> {
+    await this.command({ type: 'publish', availability: update.availability, note: update.note });
+    const open = update.availability !== 'offline';
+    const notes = update.note ? [{ text: update.note }] : [];
+    const tuple = { id: 'self', status: open ? 'open' as const : 'closed' as const, availability: update.availability, notes, timestamp: Date.now() };
+    this.selfPresence.next(makePresence(this.self, [tuple]));
+  }
+
+  approve(a: AddressLike): Promise<void> { return this.addressCommand('approve', a); }
+  deny(a: AddressLike): Promise<void> { return this.addressCommand('deny', a); }
+  block(a: AddressLike): Promise<void> { return this.addressCommand('block', a); }
+  unblock(a: AddressLike): Promise<void> { return this.addressCommand('unblock', a); }
+  removeBuddy(a: AddressLike): Promise<void> { return this.addressCommand('remove-buddy', a); }
+
+  async addBuddy(input: AddressLike, options: AddBuddyOptions = {}): Promise<void> {
+    const address = bareAddress(parseAddress(input));
+    if (address.id === this.self.id) throw new ImppError('client/invalid-argument', 'You cannot add yourself as a contact.');
+    await this.command({ type: 'add-buddy', address, name: options.name, groups: options.groups });
+  }
+
+  conversation(input: AddressLike): Conversation {
+    const peer = bareAddress(parseAddress(input));
+    let c = this.conversations.get(peer.id);
+    if (c === undefined) {
+      c = this.makeConversation(peer);
+      this.conversations.set(peer.id, c);
+    }
+    return c;
+  }
+
+  send(input: AddressLike, body: string): OutgoingMessage {
+    const prepared = prepareMessage(this.self, input, body);
+    if ('error' in prepared) {
+      this.report(prepared.error);
+      const message = prepared.message;
+      return { id: message.id, message, state$: this.outbox.add(message, { state: 'failed', error: prepared.error }) };
+    }
+    const { message } = prepared;
+    const state$ = this.outbox.add(message);
+    this.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+    if (this.online) this.transmit(message);
+    return { id: message.id, message, state$ };
+  }
+
+  private get online(): boolean {
+    return this.connection.value.state === 'online';
+  }
+
+  private transmit(message: InstantMessage): void {
+    this.transport.command({ type: 'send', message }).then(
+      () => this.advance(message.id, { state: 'sent' }),
+      (e: unknown) => {
+        const error = ImppError.from(e, 'transport/closed', 'The message could not be sent.');
+        // A dropped connection leaves it queued for the next session; anything else fails it.
+        if (error.code === 'client/disconnected' || error.code === 'transport/closed') return;
+        this.advance(message.id, { state: 'failed', error });
+      },
+    );
+  }
+
+  private retry(id: string): void {
+    const message = this.outbox.get(id);
+    if (message === undefined || this.outbox.delivery(id)?.state !== 'failed') return;
+    this.advance(id, { state: 'queued' });
+    if (this.online) this.transmit(message);
+  }
+
+  private advance(id: string, delivery: Delivery): void {
+    if (this.outbox.advance(id, delivery)) this.convos.setDelivery(id, delivery);
+  }
+
+  private makeConversation(peer: Address): Conversation {
+    let typingSent = false;
+    return {
+      peer,
+      messages$: this.convos.messages$(peer.id),
+      typing$: this.convos.typing$(peer.id),
+      send: (body) => this.send(peer, body),
+      retry: (id) => this.retry(id),
+      setTyping: (typing) => {
+        if (typing === typingSent || !this.online) return;
+        typingSent = typing;
+        this.run({ type: 'typing', to: peer, typing });
+      },
+      markRead: () => {
+        const last = this.convos.entries(peer.id).findLast((e) => e.direction === 'in');
+        this.convos.clearUnread(peer.id);
+        if (last !== undefined && this.online) this.run({ type: 'mark-read', peer, id: last.message.id });
+      },
+      loadOlder: async (max = 50) => {
+        const entries = this.convos.entries(peer.id);
+        const before = entries[0] ? (entries[0].message.serverId ?? entries[0].message.id) : undefined;
+        const older = await this.command({ type: 'history', peer, before, max });
+        const fresh = older.filter((m) => this.dedupe.first(m));
+        this.convos.prepend(peer.id, fresh.map((m) => ({ message: m, direction: m.from.id === this.self.id ? 'out' as const : 'in' as const, delivery: m.from.id === this.self.id ? { state: 'sent' as const } : undefined })));
+        return fresh.length;
+      },
+    };
+  }
+
+  private onEvent(e: TransportEvent): void {
+    switch (e.type) {
+      case 'connection': return this.setConnection({ state: e.state, error: e.error });
+      case 'roster': return this.roster.replace(e.items);
+      case 'roster-item': return e.removed ? this.roster.remove(e.item.address.id) : this.roster.upsert(e.item);
+      case 'presence': {
+        const entity = bareAddress(e.presence.entity);
+        return entity.id === this.self.id ? undefined : this.presences.set(entity === e.presence.entity ? e.presence : { ...e.presence, entity });
+      }
+      case 'watcher': return this.setWatcher(e.watcher.address.id, e.watcher);
+      case 'watcher-removed': return this.setWatcher(e.address.id, undefined);
+      case 'message': return this.onMessage(e.message);
+      case 'receipt': return this.onReceipt(e.id, e.peer, { state: e.state, error: e.error });
+      case 'typing': return this.convos.setTyping(bareAddress(e.from).id, e.typing);
+      case 'error': return this.report(e.error);
+    }
+  }
+
+  private onMessage(m: InstantMessage): void {
+    if (!this.dedupe.first(m)) return;
+    const outbound = m.from.id === this.self.id; // a copy of what our other device sent (carbons)
+    const peer = (outbound ? m.to : m.from).id;
+    this.convos.add(peer, { message: m, direction: outbound ? 'out' : 'in', delivery: outbound ? { state: 'sent' } : undefined });
+    if (!outbound) this.inbox.next(m);
+  }
+
+  private onReceipt(id: string, peer: Address, delivery: Delivery): void {
+    // XEP-0333 §3: a displayed marker acknowledges every earlier message too.
+    const ids = delivery.state === 'read' ? this.convos.outgoingUpTo(bareAddress(peer).id, id) : [id];
+    for (const each of ids.length ? ids : [id]) this.advance(each, delivery);
+  }
+
+  private setWatcher(id: string, w: Watcher | undefined): void {
+    const next = new Map(this.watcherMap.value);
+    if (w) next.set(id, w);
+    else next.delete(id);
+    this.watcherMap.next(next);
+  }
+
+  private setConnection(status: ConnectionStatus): void {
+    const was = this.connection.value.state;
+    this.connection.next(status);
+    if (status.state === 'online' && was !== 'online') this.resume();
+    if (status.state !== 'online' && was === 'online') this.presences.forgetAll((id) => this.watched.get(id) ?? this.roster.get(id)?.address ?? parseAddress(id));
+  }
+
+  /** After (re)connecting: watch again what is watched, then flush the outbox in order. */
+  private resume(): void {
+    for (const address of this.watched.values()) this.run({ type: 'watch', address });
+    for (const message of this.outbox.queued()) this.transmit(message);
+  }
+
+  private addressCommand(type: 'approve' | 'deny' | 'block' | 'unblock' | 'remove-buddy', input: AddressLike): Promise<void> {
+    return this.command({ type, address: bareAddress(parseAddress(input)) });
+  }
+
+  private async command<C extends TransportCommand>(cmd: C) {
+    if (!this.online) throw new ImppError('client/disconnected', 'Not connected. Wait for connection$ to be online, or call connect().');
+    return this.transport.command(cmd);
+  }
+
+  /** Fire-and-forget command: a failure is reported on errors$. */
+  private run(cmd: TransportCommand): void {
+    this.transport.command(cmd).catch((e: unknown) => this.report(ImppError.from(e, 'transport/closed', `The ${cmd.type} request failed.`)));
+  }
+
+  private report(error: ImppError): void {
+    this.errors.next(error);
+  }
+
+  private safely(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      this.report(ImppError.from(e, 'transport/stream-error', 'An event from the transport could not be handled.'));
+    }
+  }
+}

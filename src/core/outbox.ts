@@ -1,0 +1,45 @@
+// The outbox: every send() lives here from `queued` until it is confirmed or fails, so a
+// dropped socket never loses it (BAD-INPUTS "Reliability promise"). In memory for now;
+// IndexedDB durability is a later step behind the same interface.
+import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import { isProgress, type Delivery, type InstantMessage } from './message.js';
+
+interface OutboxEntry {
+  readonly message: InstantMessage;
+  readonly state: BehaviorSubject<Delivery>;
+}
+
+export class Outbox {
+  private readonly entries = new Map<string, OutboxEntry>();
+
+  add(message: InstantMessage, initial: Delivery = { state: 'queued' }): Observable<Delivery> {
+    const state = new BehaviorSubject<Delivery>(initial);
+    this.entries.set(message.id, { message, state });
+    return this.state$(message.id)!;
+  }
+
+  state$(id: string): Observable<Delivery> | undefined {
+    return this.entries.get(id)?.state.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
+  }
+
+  get(id: string): InstantMessage | undefined {
+    return this.entries.get(id)?.message;
+  }
+
+  delivery(id: string): Delivery | undefined {
+    return this.entries.get(id)?.state.value;
+  }
+
+  /** Moves a message forward (never backwards); returns the new delivery if it changed. */
+  advance(id: string, next: Delivery): Delivery | undefined {
+    const entry = this.entries.get(id);
+    if (entry === undefined || !isProgress(entry.state.value.state, next.state)) return undefined;
+    entry.state.next(next);
+    return next;
+  }
+
+  /** Messages still waiting for the wire, oldest first (Map keeps insertion order). */
+  queued(): InstantMessage[] {
+    return [...this.entries.values()].filter((e) => e.state.value.state === 'queued').map((e) => e.message);
+  }
+}
