@@ -6,6 +6,7 @@
 import { BehaviorSubject, defer, distinctUntilChanged, map, NEVER, Observable, ReplaySubject, share, startWith, Subject, filter } from 'rxjs';
 import { bareAddress, parseAddress, type Address } from './address.js';
 import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
+import { createConversation, type ConversationHost } from './conversation.js';
 import { ConversationStore } from './conversations.js';
 import { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
@@ -15,7 +16,7 @@ import { makePresence, type Presence } from './presence.js';
 import { PresenceStore } from './presence-store.js';
 import { RosterStore } from './roster-store.js';
 import { prepareMessage } from './send.js';
-import type { PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
+import type { CommandResult, PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -42,7 +43,7 @@ export function createClient(options: ClientOptions): ImppClient {
   return new Client(options.transport, options.autoConnect !== false);
 }
 
-class Client implements ImppClient {
+class Client implements ImppClient, ConversationHost {
   readonly self: Address;
   private readonly connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
   private readonly errors = new Subject<ImppError>();
@@ -50,9 +51,9 @@ class Client implements ImppClient {
   private readonly watcherMap = new BehaviorSubject<ReadonlyMap<string, Watcher>>(new Map());
   private readonly presences = new PresenceStore();
   private readonly roster = new RosterStore(this.presences);
-  private readonly convos = new ConversationStore();
+  readonly convos = new ConversationStore();
   private readonly outbox = new Outbox();
-  private readonly dedupe = new Dedupe();
+  readonly dedupe = new Dedupe();
   private readonly watched = new Map<string, Address>();
   private readonly presenceStreams = new Map<string, Observable<Presence>>();
   private readonly conversations = new Map<string, Conversation>();
@@ -166,7 +167,7 @@ class Client implements ImppClient {
     const peer = bareAddress(parseAddress(input));
     let c = this.conversations.get(peer.id);
     if (c === undefined) {
-      c = this.makeConversation(peer);
+      c = createConversation(this, peer);
       this.conversations.set(peer.id, c);
     }
     return c;
@@ -186,7 +187,7 @@ class Client implements ImppClient {
     return { id: message.id, message, state$ };
   }
 
-  private get online(): boolean {
+  get online(): boolean {
     return this.connection.value.state === 'online';
   }
 
@@ -202,7 +203,7 @@ class Client implements ImppClient {
     );
   }
 
-  private retry(id: string): void {
+  retry(id: string): void {
     const message = this.outbox.get(id);
     if (message === undefined || this.outbox.delivery(id)?.state !== 'failed') return;
     this.advance(id, { state: 'queued' });
@@ -211,35 +212,6 @@ class Client implements ImppClient {
 
   private advance(id: string, delivery: Delivery): void {
     if (this.outbox.advance(id, delivery)) this.convos.setDelivery(id, delivery);
-  }
-
-  private makeConversation(peer: Address): Conversation {
-    let typingSent = false;
-    return {
-      peer,
-      messages$: this.convos.messages$(peer.id),
-      typing$: this.convos.typing$(peer.id),
-      send: (body) => this.send(peer, body),
-      retry: (id) => this.retry(id),
-      setTyping: (typing) => {
-        if (typing === typingSent || !this.online) return;
-        typingSent = typing;
-        this.run({ type: 'typing', to: peer, typing });
-      },
-      markRead: () => {
-        const last = this.convos.entries(peer.id).findLast((e) => e.direction === 'in');
-        this.convos.clearUnread(peer.id);
-        if (last !== undefined && this.online) this.run({ type: 'mark-read', peer, id: last.message.id });
-      },
-      loadOlder: async (max = 50) => {
-        const entries = this.convos.entries(peer.id);
-        const before = entries[0] ? (entries[0].message.serverId ?? entries[0].message.id) : undefined;
-        const older = await this.command({ type: 'history', peer, before, max });
-        const fresh = older.filter((m) => this.dedupe.first(m));
-        this.convos.prepend(peer.id, fresh.map((m) => ({ message: m, direction: m.from.id === this.self.id ? 'out' as const : 'in' as const, delivery: m.from.id === this.self.id ? { state: 'sent' as const } : undefined })));
-        return fresh.length;
-      },
-    };
   }
 
   private onEvent(e: TransportEvent): void {
@@ -298,13 +270,13 @@ class Client implements ImppClient {
     return this.command({ type, address: bareAddress(parseAddress(input)) });
   }
 
-  private async command<C extends TransportCommand>(cmd: C) {
+  async command<C extends TransportCommand>(cmd: C): Promise<CommandResult<C>> {
     if (!this.online) throw new ImppError('client/disconnected', 'Not connected. Wait for connection$ to be online, or call connect().');
     return this.transport.command(cmd);
   }
 
   /** Fire-and-forget command: a failure is reported on errors$. */
-  private run(cmd: TransportCommand): void {
+  run(cmd: TransportCommand): void {
     this.transport.command(cmd).catch((e: unknown) => this.report(ImppError.from(e, 'transport/closed', `The ${cmd.type} request failed.`)));
   }
 
