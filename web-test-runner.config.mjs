@@ -11,7 +11,7 @@ if (!executablePath) throw new Error('Chromium not found: run `npm test` (instal
 
 export default {
   files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/integration/**/*.test.ts'],
-  nodeResolve: true,
+  nodeResolve: { exportConditions: ['browser', 'production'], browser: true },
   concurrency: 2,
   concurrentBrowsers: 1,
   testFramework: { config: { timeout: 20000 } },
