@@ -12,6 +12,7 @@ import { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import { Outbox } from './outbox.js';
+import { openOutboxStore, type OutboxStore } from './outbox-store.js';
 import { makePresence, type Presence } from './presence.js';
 import { PresenceStore } from './presence-store.js';
 import { RosterStore } from './roster-store.js';
@@ -24,6 +25,12 @@ export interface ClientOptions {
   readonly transport: Transport;
   /** Connect right away (default `true`). */
   readonly autoConnect?: boolean;
+  /**
+   * Where unsent messages wait: `'auto'` (default) uses IndexedDB when the page has it, so a
+   * reload restores them, and memory otherwise (reported once on `errors$`); `'memory'` never
+   * persists; or pass your own {@link OutboxStore}.
+   */
+  readonly outbox?: 'auto' | 'memory' | OutboxStore;
 }
 
 /**
@@ -40,7 +47,7 @@ export interface ClientOptions {
  * ```
  */
 export function createClient(options: ClientOptions): ImppClient {
-  return new Client(options.transport, options.autoConnect !== false);
+  return new Client(options.transport, options.autoConnect !== false, options.outbox ?? 'auto');
 }
 
 class Client implements ImppClient, ConversationHost {
@@ -59,6 +66,9 @@ class Client implements ImppClient, ConversationHost {
   private readonly conversations = new Map<string, Conversation>();
   private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
   private connecting: Promise<void> | undefined;
+  private readonly store: Promise<OutboxStore>;
+  /** Pending IndexedDB writes: a message reaches the wire only after its write committed. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   readonly connection$ = this.connection.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
   readonly errors$ = this.errors.asObservable();
@@ -68,8 +78,12 @@ class Client implements ImppClient, ConversationHost {
   readonly unread$ = this.convos.unread$;
   readonly selfPresence$: Observable<Presence>;
 
-  constructor(private readonly transport: Transport, autoConnect: boolean) {
+  constructor(private readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore) {
     this.self = bareAddress(transport.self);
+    this.store = openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)).then(async (store) => {
+      await this.restore(store);
+      return store;
+    });
     this.selfPresence.next(makePresence(this.self, []));
     this.selfPresence$ = this.selfPresence.asObservable();
     transport.events$.subscribe({
@@ -183,6 +197,7 @@ class Client implements ImppClient, ConversationHost {
     const { message } = prepared;
     const state$ = this.outbox.add(message);
     this.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+    this.persist(message);
     if (this.online) this.transmit(message);
     return { id: message.id, message, state$ };
   }
@@ -191,7 +206,36 @@ class Client implements ImppClient, ConversationHost {
     return this.connection.value.state === 'online';
   }
 
+  /** Writes a queued message to the outbox store; the wire waits for the commit. */
+  private persist(message: InstantMessage): void {
+    const write = this.store
+      .then((store) => store.put(message))
+      .catch((e: unknown) => this.report(ImppError.from(e, 'storage/unavailable', 'Could not store the message; it is kept in memory.')))
+      .finally(() => this.writes.delete(message.id));
+    this.writes.set(message.id, write);
+  }
+
+  /** Messages a previous page left unconfirmed come back as queued, with their ids. */
+  private async restore(store: OutboxStore): Promise<void> {
+    try {
+      for (const message of await store.load()) {
+        if (this.outbox.get(message.id) !== undefined) continue;
+        this.outbox.add(message);
+        this.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+        if (this.online) this.transmit(message);
+      }
+    } catch (e) {
+      this.report(ImppError.from(e, 'storage/unavailable', 'Could not read unsent messages from browser storage.'));
+    }
+  }
+
   private transmit(message: InstantMessage): void {
+    const written = this.writes.get(message.id) ?? Promise.resolve();
+    void written.then(() => this.sendNow(message));
+  }
+
+  private sendNow(message: InstantMessage): void {
+    if (this.outbox.delivery(message.id)?.state !== 'queued') return; // confirmed meanwhile
     this.transport.command({ type: 'send', message }).then(
       () => this.advance(message.id, { state: 'sent' }),
       (e: unknown) => {
@@ -211,7 +255,10 @@ class Client implements ImppClient, ConversationHost {
   }
 
   private advance(id: string, delivery: Delivery): void {
-    if (this.outbox.advance(id, delivery)) this.convos.setDelivery(id, delivery);
+    if (!this.outbox.advance(id, delivery)) return;
+    this.convos.setDelivery(id, delivery);
+    // Confirmed by the transport (or failed for good): no longer ours to resend after a reload.
+    if (delivery.state !== 'queued') void this.store.then((s) => s.delete(id)).catch((e: unknown) => this.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.')));
   }
 
   private onEvent(e: TransportEvent): void {
@@ -263,7 +310,7 @@ class Client implements ImppClient, ConversationHost {
   /** After (re)connecting: watch again what is watched, then flush the outbox in order. */
   private resume(): void {
     for (const address of this.watched.values()) this.run({ type: 'watch', address });
-    for (const message of this.outbox.queued()) this.transmit(message);
+    void this.store.then(() => { for (const message of this.outbox.queued()) this.transmit(message); });
   }
 
   private addressCommand(type: 'approve' | 'deny' | 'block' | 'unblock' | 'remove-buddy', input: AddressLike): Promise<void> {

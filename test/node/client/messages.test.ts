@@ -21,7 +21,7 @@ const states = (s: { state$: import('rxjs').Observable<Delivery> }) => {
 
 test('send while offline stays queued, then goes out in order with its ids once online', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport, autoConnect: false });
+  const client = createClient({ outbox: 'memory', transport, autoConnect: false });
   const a = client.send(bob, 'first');
   const b = client.send(bob, 'second');
   const seenA = states(a);
@@ -36,7 +36,7 @@ test('send while offline stays queued, then goes out in order with its ids once 
 
 test('delivery states go queued → sent → delivered → read and never backwards', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const out = client.send(bob, 'hi');
   const seen = states(out);
@@ -49,7 +49,7 @@ test('delivery states go queued → sent → delivered → read and never backwa
 
 test('a read marker for the latest message marks every earlier message to that peer read (XEP-0333)', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const one = client.send(bob, 'one');
   const two = client.send(bob, 'two');
@@ -67,7 +67,7 @@ test('a transport refusal fails the message with its typed reason; retry resends
   transport.handler = async (cmd) => {
     if (cmd.type === 'send') throw new ImppError('recipient/unknown', 'No such user.');
   };
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const out = client.send('nobody@example.com', 'hello?');
   const final = await firstValueFrom(out.state$.pipe(filter((d) => d.state === 'failed')));
@@ -82,7 +82,7 @@ test('a transport refusal fails the message with its typed reason; retry resends
 
 test('a send that meets a dropped socket stays queued and is resent with the same id after reconnect', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   transport.handler = async () => { throw new ImppError('transport/closed', 'socket closed'); };
   const out = client.send(bob, 'survive');
@@ -99,7 +99,7 @@ test('a send that meets a dropped socket stays queued and is resent with the sam
 
 test('bad sends fail with typed errors and never throw: empty, too large (#42), invalid address, non-string', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const code = async (o: { state$: import('rxjs').Observable<Delivery> }) => (await firstValueFrom(o.state$)).error?.code;
   assert.equal(await code(client.send(bob, '   ')), 'message/empty');
@@ -112,7 +112,7 @@ test('bad sends fail with typed errors and never throw: empty, too large (#42), 
 
 test('the same message live, as a carbon, from the archive and as a resend appears once in inbox$ (#39)', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const inbox: string[] = [];
   client.inbox$.subscribe((m) => inbox.push(m.id));
@@ -129,7 +129,7 @@ test('the same message live, as a carbon, from the archive and as a resend appea
 
 test('a copy of our own message from another device joins the conversation as outgoing, not the inbox', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const inbox: string[] = [];
   client.inbox$.subscribe((m) => inbox.push(m.id));
@@ -142,7 +142,7 @@ test('a copy of our own message from another device joins the conversation as ou
 
 test('unread counts grow per peer and markRead clears them and marks the latest message read', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   let unread: ReadonlyMap<string, number> = new Map();
   client.unread$.subscribe((u) => (unread = u));
@@ -157,7 +157,7 @@ test('unread counts grow per peer and markRead clears them and marks the latest 
 
 test('typing shows while the peer composes, clears on their message, and setTyping sends changes only', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const convo = client.conversation(bob);
   const typing: boolean[] = [];
@@ -173,7 +173,7 @@ test('typing shows while the peer composes, clears on their message, and setTypi
 
 test('commands while disconnected reject with client/disconnected; invalid addresses reject with address/invalid', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport, autoConnect: false });
+  const client = createClient({ outbox: 'memory', transport, autoConnect: false });
   await assert.rejects(client.approve(bob), (e: unknown) => ImppError.is(e, 'client/disconnected'));
   await client.connect();
   await assert.rejects(client.addBuddy('pres:'), (e: unknown) => ImppError.is(e, 'address/invalid'));
@@ -184,7 +184,7 @@ test('a failing connect shows failed with the reason on connection$, then a retr
   const transport = new FakeTransport();
   const real = transport.connect.bind(transport);
   transport.connect = async () => { throw new ImppError('auth/not-authorized', 'Wrong password.'); };
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   const failed = await firstValueFrom(client.connection$.pipe(filter((c) => c.state === 'failed')));
   assert.equal(failed.error?.code, 'auth/not-authorized');
   transport.connect = real;

@@ -17,7 +17,7 @@ test('presence$ is ref-counted: N subscribers share one watch, released by the l
     const transport = new FakeTransport();
     transport.online = true;
     transport.now = () => scheduler.now();
-    const client = createClient({ transport, autoConnect: false });
+    const client = createClient({ outbox: 'memory', transport, autoConnect: false });
     transport.events.next({ type: 'connection', state: 'online' });
     const events = hot('--a--b-----|', { a: busy('one'), b: busy('two') });
     events.subscribe((p) => transport.events.next({ type: 'presence', presence: p }));
@@ -35,7 +35,7 @@ test('presence$ is ref-counted: N subscribers share one watch, released by the l
 
 test('a late subscriber gets the latest presence replayed, and a new watch after full release', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const seen: Presence[] = [];
   const s1 = client.presence$('bob@example.com').subscribe((p) => seen.push(p));
@@ -53,7 +53,7 @@ test('a late subscriber gets the latest presence replayed, and a new watch after
 
 test('presence$ of an invalid address reports address/invalid and never errors or completes', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   const errors: string[] = [];
   client.errors$.subscribe((e) => errors.push(e.code));
   let ended = false;
@@ -67,7 +67,7 @@ test('presence$ of an invalid address reports address/invalid and never errors o
 
 test('a malformed transport event goes to errors$ and later events still flow', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const errors: string[] = [];
   client.errors$.subscribe((e) => errors.push(e.code));
@@ -81,7 +81,7 @@ test('a malformed transport event goes to errors$ and later events still flow', 
 
 test('watches are renewed after a reconnect, and presence is unknown while disconnected', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const seen: string[] = [];
   client.presence$(bob).subscribe((p) => seen.push(p.availability));
@@ -94,7 +94,7 @@ test('watches are renewed after a reconnect, and presence is unknown while disco
 
 test('buddies$ coalesces a flood of 1,000 presence updates into a few emissions (#37)', async () => {
   const transport = new FakeTransport();
-  const client = createClient({ transport });
+  const client = createClient({ outbox: 'memory', transport });
   await tick();
   const items = Array.from({ length: 1000 }, (_, i) => ({ address: parseAddress(`u${i}@example.com`), groups: [], subscription: 'both' as const }));
   transport.events.next({ type: 'roster', items });

@@ -1,0 +1,47 @@
+// The durable outbox on Chromium's real IndexedDB (#54): a "reload" is a new client over the
+// same database. The transport is a fake port (the port is not under test here).
+import { expect } from '@open-wc/testing';
+import { filter, firstValueFrom, Subject } from 'rxjs';
+import { parseAddress } from '../../../src/core/address.js';
+import { createClient } from '../../../src/core/client.js';
+import { ImppError } from '../../../src/core/errors.js';
+import type { InstantMessage } from '../../../src/core/message.js';
+import { indexedDbOutboxStore } from '../../../src/core/outbox-store.js';
+import type { Transport, TransportCommand, TransportEvent } from '../../../src/core/transports/transport.js';
+
+function fakeTransport(self: string, online: boolean) {
+  const events = new Subject<TransportEvent>();
+  const sent: InstantMessage[] = [];
+  const transport: Transport = {
+    protocol: 'fake',
+    self: parseAddress(self),
+    events$: events,
+    connect: async () => { if (!online) throw new ImppError('transport/unreachable', 'offline for this test'); events.next({ type: 'connection', state: 'online' }); },
+    disconnect: async () => { events.next({ type: 'connection', state: 'offline' }); },
+    command: (async (cmd: TransportCommand) => { if (cmd.type === 'send') sent.push(cmd.message); }) as Transport['command'],
+  };
+  return { transport, sent };
+}
+
+describe('durable outbox (IndexedDB)', () => {
+  it('restores queued messages after a reload with state queued and their original ids, then sends them once', async () => {
+    const self = `u${Math.random().toString(36).slice(2)}@example.com`;
+    const before = fakeTransport(self, false);
+    const page1 = createClient({ transport: before.transport });
+    const a = page1.send('bob@example.com', 'one');
+    const b = page1.send('bob@example.com', 'two');
+    await new Promise((r) => setTimeout(r, 100)); // writes commit
+    const rows = await (await indexedDbOutboxStore(`fake:${self}`)).load();
+    expect(rows.map((m) => m.id)).to.deep.equal([a.id, b.id]);
+
+    const after = fakeTransport(self, true);
+    const page2 = createClient({ transport: after.transport });
+    const entries = await firstValueFrom(page2.conversation('bob@example.com').messages$.pipe(filter((e) => e.length === 2)));
+    expect(entries.map((e) => e.message.id)).to.deep.equal([a.id, b.id]);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(after.sent.map((m) => m.id)).to.deep.equal([a.id, b.id]);
+    expect(after.sent.map((m) => m.body)).to.deep.equal(['one', 'two']);
+    // Confirmed messages leave the store: a third page has nothing to resend.
+    expect(await (await indexedDbOutboxStore(`fake:${self}`)).load()).to.deep.equal([]);
+  });
+});
