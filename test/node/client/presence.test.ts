@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { TestScheduler } from 'rxjs/testing';
 import { parseAddress } from '../../../src/core/address.js';
 import { createClient } from '../../../src/core/client.js';
-import { makePresence, type Presence } from '../../../src/core/presence.js';
+import { makePresence, unknownPresence, type Presence } from '../../../src/core/presence.js';
 import { FakeTransport, tick } from './fake-transport.js';
 
 const bob = parseAddress('bob@example.com');
@@ -25,7 +25,7 @@ test('presence$ is ref-counted: N subscribers share one watch, released by the l
     const second = client.presence$('xmpp:bob@example.com/phone'); // same principal, same stream
     assert.equal(first, second);
     // Subscriber 1 from frame 0 to 7, subscriber 2 from frame 3 to 9.
-    expectObservable(first, '^------!').toBe('u-a--b-', { u: client['presenceOf'](bob), a: busy('one'), b: busy('two') });
+    expectObservable(first, '^------!').toBe('u-a--b-', { u: unknownPresence(bob), a: busy('one'), b: busy('two') });
     expectObservable(second, '---^-----!').toBe('---a-b---', { a: busy('one'), b: busy('two') });
     scheduler.flush();
     // One watch at frame 0, one unwatch when the last subscriber left at frame 9.
