@@ -10,13 +10,12 @@ import { createConversation, type ConversationHost } from './conversation.js';
 import { ConversationStore } from './conversations.js';
 import { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
-import type { Delivery, InstantMessage } from './message.js';
-import { Outbox } from './outbox.js';
+import type { InstantMessage } from './message.js';
 import { openOutboxStore, type OutboxStore } from './outbox-store.js';
 import { makePresence, type Presence } from './presence.js';
 import { PresenceStore } from './presence-store.js';
 import { RosterStore } from './roster-store.js';
-import { prepareMessage } from './send.js';
+import { Sender } from './sender.js';
 import type { CommandResult, PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
 
 /** Options of {@link createClient}. */
@@ -59,16 +58,13 @@ class Client implements ImppClient, ConversationHost {
   private readonly presences = new PresenceStore();
   private readonly roster = new RosterStore(this.presences);
   readonly convos = new ConversationStore();
-  private readonly outbox = new Outbox();
   readonly dedupe = new Dedupe();
   private readonly watched = new Map<string, Address>();
   private readonly presenceStreams = new Map<string, Observable<Presence>>();
   private readonly conversations = new Map<string, Conversation>();
   private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
   private connecting: Promise<void> | undefined;
-  private readonly store: Promise<OutboxStore>;
-  /** Pending IndexedDB writes: a message reaches the wire only after its write committed. */
-  private readonly writes = new Map<string, Promise<void>>();
+  private readonly sender: Sender;
 
   readonly connection$ = this.connection.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
   readonly errors$ = this.errors.asObservable();
@@ -80,10 +76,7 @@ class Client implements ImppClient, ConversationHost {
 
   constructor(private readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore) {
     this.self = bareAddress(transport.self);
-    this.store = openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)).then(async (store) => {
-      await this.restore(store);
-      return store;
-    });
+    this.sender = new Sender(this, transport, openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)));
     this.selfPresence.next(makePresence(this.self, []));
     this.selfPresence$ = this.selfPresence.asObservable();
     transport.events$.subscribe({
@@ -188,77 +181,15 @@ class Client implements ImppClient, ConversationHost {
   }
 
   send(input: AddressLike, body: string): OutgoingMessage {
-    const prepared = prepareMessage(this.self, input, body);
-    if ('error' in prepared) {
-      this.report(prepared.error);
-      const message = prepared.message;
-      return { id: message.id, message, state$: this.outbox.add(message, { state: 'failed', error: prepared.error }) };
-    }
-    const { message } = prepared;
-    const state$ = this.outbox.add(message);
-    this.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
-    this.persist(message);
-    if (this.online) this.transmit(message);
-    return { id: message.id, message, state$ };
+    return this.sender.send(input, body);
+  }
+
+  retry(id: string): void {
+    this.sender.retry(id);
   }
 
   get online(): boolean {
     return this.connection.value.state === 'online';
-  }
-
-  /** Writes a queued message to the outbox store; the wire waits for the commit. */
-  private persist(message: InstantMessage): void {
-    const write = this.store
-      .then((store) => store.put(message))
-      .catch((e: unknown) => this.report(ImppError.from(e, 'storage/unavailable', 'Could not store the message; it is kept in memory.')))
-      .finally(() => this.writes.delete(message.id));
-    this.writes.set(message.id, write);
-  }
-
-  /** Messages a previous page left unconfirmed come back as queued, with their ids. */
-  private async restore(store: OutboxStore): Promise<void> {
-    try {
-      for (const message of await store.load()) {
-        if (this.outbox.get(message.id) !== undefined) continue;
-        this.outbox.add(message);
-        this.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
-        if (this.online) this.transmit(message);
-      }
-    } catch (e) {
-      this.report(ImppError.from(e, 'storage/unavailable', 'Could not read unsent messages from browser storage.'));
-    }
-  }
-
-  private transmit(message: InstantMessage): void {
-    const written = this.writes.get(message.id) ?? Promise.resolve();
-    void written.then(() => this.sendNow(message));
-  }
-
-  private sendNow(message: InstantMessage): void {
-    if (this.outbox.delivery(message.id)?.state !== 'queued') return; // confirmed meanwhile
-    this.transport.command({ type: 'send', message }).then(
-      () => this.advance(message.id, { state: 'sent' }),
-      (e: unknown) => {
-        const error = ImppError.from(e, 'transport/closed', 'The message could not be sent.');
-        // A dropped connection leaves it queued for the next session; anything else fails it.
-        if (error.code === 'client/disconnected' || error.code === 'transport/closed') return;
-        this.advance(message.id, { state: 'failed', error });
-      },
-    );
-  }
-
-  retry(id: string): void {
-    const message = this.outbox.get(id);
-    if (message === undefined || this.outbox.delivery(id)?.state !== 'failed') return;
-    this.advance(id, { state: 'queued' });
-    if (this.online) this.transmit(message);
-  }
-
-  private advance(id: string, delivery: Delivery): void {
-    if (!this.outbox.advance(id, delivery)) return;
-    this.convos.setDelivery(id, delivery);
-    // Confirmed by the transport (or failed for good): no longer ours to resend after a reload.
-    if (delivery.state !== 'queued') void this.store.then((s) => s.delete(id)).catch((e: unknown) => this.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.')));
   }
 
   private onEvent(e: TransportEvent): void {
@@ -273,7 +204,7 @@ class Client implements ImppClient, ConversationHost {
       case 'watcher': return this.setWatcher(e.watcher.address.id, e.watcher);
       case 'watcher-removed': return this.setWatcher(e.address.id, undefined);
       case 'message': return this.onMessage(e.message);
-      case 'receipt': return this.onReceipt(e.id, e.peer, { state: e.state, error: e.error });
+      case 'receipt': return this.sender.onReceipt(e.id, e.peer, { state: e.state, error: e.error });
       case 'typing': return this.convos.setTyping(bareAddress(e.from).id, e.typing);
       case 'error': return this.report(e.error);
     }
@@ -285,12 +216,6 @@ class Client implements ImppClient, ConversationHost {
     const peer = (outbound ? m.to : m.from).id;
     this.convos.add(peer, { message: m, direction: outbound ? 'out' : 'in', delivery: outbound ? { state: 'sent' } : undefined });
     if (!outbound) this.inbox.next(m);
-  }
-
-  private onReceipt(id: string, peer: Address, delivery: Delivery): void {
-    // XEP-0333 §3: a displayed marker acknowledges every earlier message too.
-    const ids = delivery.state === 'read' ? this.convos.outgoingUpTo(bareAddress(peer).id, id) : [id];
-    for (const each of ids.length ? ids : [id]) this.advance(each, delivery);
   }
 
   private setWatcher(id: string, w: Watcher | undefined): void {
@@ -310,7 +235,7 @@ class Client implements ImppClient, ConversationHost {
   /** After (re)connecting: watch again what is watched, then flush the outbox in order. */
   private resume(): void {
     for (const address of this.watched.values()) this.run({ type: 'watch', address });
-    void this.store.then(() => { for (const message of this.outbox.queued()) this.transmit(message); });
+    this.sender.flush();
   }
 
   private addressCommand(type: 'approve' | 'deny' | 'block' | 'unblock' | 'remove-buddy', input: AddressLike): Promise<void> {
@@ -327,7 +252,7 @@ class Client implements ImppClient, ConversationHost {
     this.transport.command(cmd).catch((e: unknown) => this.report(ImppError.from(e, 'transport/closed', `The ${cmd.type} request failed.`)));
   }
 
-  private report(error: ImppError): void {
+  report(error: ImppError): void {
     this.errors.next(error);
   }
 

@@ -1,0 +1,118 @@
+// The delivery pipeline of outgoing messages: validate → outbox (memory + store) → wire →
+// receipts. At-least-once on the wire: a message leaves the store only when the transport
+// confirmed it, and a dropped connection leaves it queued for the next session.
+import { bareAddress, type Address } from './address.js';
+import type { AddressLike, OutgoingMessage } from './client-api.js';
+import type { ConversationStore } from './conversations.js';
+import { ImppError } from './errors.js';
+import type { Delivery, InstantMessage } from './message.js';
+import { Outbox } from './outbox.js';
+import type { OutboxStore } from './outbox-store.js';
+import { prepareMessage } from './send.js';
+import type { Transport } from './transports/transport.js';
+
+export interface SenderHost {
+  readonly self: Address;
+  readonly online: boolean;
+  readonly convos: ConversationStore;
+  report(error: ImppError): void;
+}
+
+export class Sender {
+  private readonly outbox = new Outbox();
+  /** Pending store writes: a message reaches the wire only after its write committed. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly store: Promise<OutboxStore>;
+
+  constructor(private readonly host: SenderHost, private readonly transport: Transport, store: Promise<OutboxStore>) {
+    this.store = store.then(async (s) => {
+      await this.restore(s);
+      return s;
+    });
+  }
+
+  send(input: AddressLike, body: string): OutgoingMessage {
+    const prepared = prepareMessage(this.host.self, input, body);
+    if ('error' in prepared) {
+      this.host.report(prepared.error);
+      const { message } = prepared;
+      return { id: message.id, message, state$: this.outbox.add(message, { state: 'failed', error: prepared.error }) };
+    }
+    const { message } = prepared;
+    const state$ = this.outbox.add(message);
+    this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+    this.persist(message);
+    if (this.host.online) this.transmit(message);
+    return { id: message.id, message, state$ };
+  }
+
+  /** Sends a failed message again, same id (receivers deduplicate). */
+  retry(id: string): void {
+    const message = this.outbox.get(id);
+    if (message === undefined || this.outbox.delivery(id)?.state !== 'failed') return;
+    this.advance(id, { state: 'queued' });
+    this.persist(message);
+    if (this.host.online) this.transmit(message);
+  }
+
+  /** After (re)connecting: everything still queued goes out, oldest first. */
+  flush(): void {
+    void this.store.then(() => {
+      for (const message of this.outbox.queued()) this.transmit(message);
+    });
+  }
+
+  onReceipt(id: string, peer: Address, delivery: Delivery): void {
+    // XEP-0333 §3: a displayed marker acknowledges every earlier message too.
+    const ids = delivery.state === 'read' ? this.host.convos.outgoingUpTo(bareAddress(peer).id, id) : [];
+    for (const each of ids.length > 0 ? ids : [id]) this.advance(each, delivery);
+  }
+
+  private persist(message: InstantMessage): void {
+    const write = this.store
+      .then((store) => store.put(message))
+      .catch((e: unknown) => this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not store the message; it is kept in memory.')))
+      .finally(() => this.writes.delete(message.id));
+    this.writes.set(message.id, write);
+  }
+
+  /** Messages a previous page left unconfirmed come back as queued, with their ids. */
+  private async restore(store: OutboxStore): Promise<void> {
+    try {
+      for (const message of await store.load()) {
+        if (this.outbox.get(message.id) !== undefined) continue;
+        this.outbox.add(message);
+        this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+        if (this.host.online) this.transmit(message);
+      }
+    } catch (e) {
+      this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not read unsent messages from browser storage.'));
+    }
+  }
+
+  private transmit(message: InstantMessage): void {
+    void (this.writes.get(message.id) ?? Promise.resolve()).then(() => this.sendNow(message));
+  }
+
+  private sendNow(message: InstantMessage): void {
+    if (this.outbox.delivery(message.id)?.state !== 'queued') return; // confirmed meanwhile
+    this.transport.command({ type: 'send', message }).then(
+      () => this.advance(message.id, { state: 'sent' }),
+      (e: unknown) => {
+        const error = ImppError.from(e, 'transport/closed', 'The message could not be sent.');
+        // A dropped connection leaves it queued for the next session; anything else fails it.
+        if (error.code === 'client/disconnected' || error.code === 'transport/closed') return;
+        this.advance(message.id, { state: 'failed', error });
+      },
+    );
+  }
+
+  private advance(id: string, delivery: Delivery): void {
+    if (!this.outbox.advance(id, delivery)) return;
+    this.host.convos.setDelivery(id, delivery);
+    // Confirmed by the transport (or failed for good): no longer ours to resend after a reload.
+    if (delivery.state !== 'queued') {
+      void this.store.then((s) => s.delete(id)).catch((e: unknown) => this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.')));
+    }
+  }
+}
