@@ -2,7 +2,7 @@
 // counts. Emissions are batched per microtask so a burst of N messages costs one list copy.
 import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
 import type { ConversationEntry } from './client-api.js';
-import type { Delivery, InstantMessage } from './message.js';
+import type { Delivery } from './message.js';
 
 /** Messages kept in memory per peer; older ones stay in the server archive. */
 const MAX_ENTRIES = 20_000;
