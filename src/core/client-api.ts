@@ -8,7 +8,7 @@ import type { Address } from './address.js';
 import type { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import type { Presence } from './presence.js';
-import type { ConnectionState, PresenceUpdate, Subscription, Watcher } from './transports/transport.js';
+import type { ConnectionState, Occupant, PresenceUpdate, RoomInvitation, RoomState, Subscription, Watcher } from './transports/transport.js';
 
 /** Anything that names a principal: an {@link Address} or a string {@link parseAddress} accepts. */
 export type AddressLike = Address | string;
@@ -66,6 +66,61 @@ export interface Conversation {
   loadOlder(max?: number): Promise<number>;
 }
 
+/** Our membership of a group session. */
+export interface RoomStatus {
+  readonly state: RoomState;
+  /** The nick we joined with (a conflict may have changed it). */
+  readonly nick?: string;
+  readonly error?: ImppError;
+}
+
+/** One message of a group session. */
+export interface RoomEntry {
+  readonly message: InstantMessage;
+  /** The sender's nick in the room (untrusted text). */
+  readonly nick: string;
+  readonly direction: 'in' | 'out';
+  /** For our messages: queued → sent → delivered (the room reflected it back) or failed. */
+  readonly delivery?: Delivery;
+}
+
+/** Options of {@link Room.join}. */
+export interface JoinOptions {
+  /** Nick to ask for; defaults to our local part. A taken nick gets a suffix. */
+  readonly nick?: string;
+  /** How many past messages the room should send on join (default 20). */
+  readonly history?: number;
+}
+
+/**
+ * A group session (chat room): participants with presence and roles, messages, subject and
+ * invitations. XMPP maps it to XEP-0045 multi-user chat; the in-page service implements it
+ * itself. Streams replay their latest value and never error or complete.
+ *
+ * @example
+ * ```ts
+ * const room = client.room(await roomNameForBooking('booking-4711'));
+ * await room.join({ nick: 'Alice' });
+ * await room.invite(['bob@example.com', 'carol@example.com'], 'Design review at 10:00');
+ * room.send('Hello both!');
+ * ```
+ */
+export interface Room {
+  readonly address: Address;
+  readonly status$: Observable<RoomStatus>;
+  readonly occupants$: Observable<readonly Occupant[]>;
+  readonly messages$: Observable<readonly RoomEntry[]>;
+  /** The room subject ('' when none). */
+  readonly subject$: Observable<string>;
+  /** Joins (creating the room if needed); rejoins by itself after a reconnect until `leave()`. */
+  join(options?: JoinOptions): Promise<void>;
+  leave(): Promise<void>;
+  /** Sends to everyone in the room; queued until joined. */
+  send(body: string): OutgoingMessage;
+  invite(addresses: readonly AddressLike[], reason?: string): Promise<void>;
+  setSubject(subject: string): Promise<void>;
+}
+
 /** Options of {@link ImppClient.addBuddy}. */
 export interface AddBuddyOptions {
   readonly name?: string;
@@ -103,7 +158,19 @@ export interface ImppClient {
   readonly inbox$: Observable<InstantMessage>;
   /** Unread inbound message counts per peer (`Address.id` → count). */
   readonly unread$: Observable<ReadonlyMap<string, number>>;
+  /**
+   * The conversation with a peer (one object per peer).
+   * @throws {ImppError} `address/invalid` for an invalid address (check with `tryParseAddress`).
+   */
   conversation(address: AddressLike): Conversation;
+  /**
+   * A group session by room name (`room@` the transport's room domain) or full address.
+   * @throws {ImppError} `address/invalid` for an invalid name; `transport/unsupported` when the
+   * transport has no group sessions.
+   */
+  room(nameOrAddress: AddressLike): Room;
+  /** Invitations to group sessions as they arrive. Hot: no replay. */
+  readonly invitations$: Observable<RoomInvitation>;
   send(address: AddressLike, body: string): OutgoingMessage;
   readonly errors$: Observable<ImppError>;
   /** Connects (createClient connects automatically unless `autoConnect: false`). */

@@ -13,8 +13,13 @@ export type {
   Conversation,
   ConversationEntry,
   ImppClient,
+  JoinOptions,
   OutgoingMessage,
+  Room,
+  RoomEntry,
+  RoomStatus,
 } from './client-api.js';
+export { roomNameForBooking } from './rooms.js';
 export { parseAddress, tryParseAddress, sameAddress, samePrincipal, bareAddress, withScheme } from './address.js';
 export type { Address, AddressScheme } from './address.js';
 export { ImppError, CodecError, TransportError } from './errors.js';
@@ -34,7 +39,12 @@ export type { Delivery, DeliveryState, InstantMessage } from './message.js';
 export type {
   CommandResult,
   ConnectionState,
+  Occupant,
+  OccupantAffiliation,
+  OccupantRole,
   PresenceUpdate,
+  RoomInvitation,
+  RoomState,
   RosterItem,
   Subscription,
   Transport,

@@ -61,8 +61,44 @@ export type TransportEvent =
       readonly error?: ImppError;
     }
   | { readonly type: 'typing'; readonly from: Address; readonly typing: boolean }
+  /** A group session changed state (joined with our final nick, left, or failed). */
+  | { readonly type: 'room-state'; readonly room: Address; readonly state: RoomState; readonly nick?: string; readonly error?: ImppError }
+  /** A participant joined, changed presence or role, or left (`left: true`). */
+  | { readonly type: 'room-occupant'; readonly room: Address; readonly occupant: Occupant; readonly left?: boolean }
+  /** A group message (history on join included; `from` is `room/nick`). May repeat. */
+  | { readonly type: 'room-message'; readonly room: Address; readonly nick: string; readonly message: InstantMessage }
+  | { readonly type: 'room-subject'; readonly room: Address; readonly subject: string; readonly nick?: string }
+  /** Someone invited us to a group session (XEP-0249 / in-page). */
+  | { readonly type: 'room-invite'; readonly invitation: RoomInvitation }
   /** A non-fatal problem; the client forwards it to `errors$`. */
   | { readonly type: 'error'; readonly error: ImppError };
+
+/** Lifecycle of our membership in a group session. */
+export type RoomState = 'idle' | 'joining' | 'joined' | 'left' | 'failed';
+
+/** Roles and affiliations follow XEP-0045 §5 (in-page uses the same vocabulary). */
+export type OccupantRole = 'moderator' | 'participant' | 'visitor' | 'none';
+export type OccupantAffiliation = 'owner' | 'admin' | 'member' | 'outcast' | 'none';
+
+/** One participant of a group session. */
+export interface Occupant {
+  /** Nickname in the room (untrusted text). */
+  readonly nick: string;
+  /** Their real address, when the room reveals it. */
+  readonly address?: Address;
+  readonly role: OccupantRole;
+  readonly affiliation: OccupantAffiliation;
+  readonly presence: Presence;
+}
+
+/** An invitation to a group session. */
+export interface RoomInvitation {
+  readonly room: Address;
+  readonly from: Address;
+  /** Untrusted text. */
+  readonly reason?: string;
+  readonly password?: string;
+}
 
 /** What we publish about ourselves. */
 export interface PresenceUpdate {
@@ -91,6 +127,13 @@ export interface TransportCommands {
   'mark-read': { args: { peer: Address; id: string }; result: void };
   /** Older messages with `peer`, newest last; `before` is a message id or serverId. */
   history: { args: { peer: Address; before?: string; max: number }; result: readonly InstantMessage[] };
+  /** Join (or create) a group session; resolves with the nick we got (conflicts resolved). */
+  'room-join': { args: { room: Address; nick: string; history?: number }; result: { nick: string } };
+  'room-leave': { args: { room: Address }; result: void };
+  /** Send a group message (`message.to` is the room). Resolves once sent. */
+  'room-send': { args: { room: Address; message: InstantMessage }; result: void };
+  'room-invite': { args: { room: Address; addresses: readonly Address[]; reason?: string }; result: void };
+  'room-subject': { args: { room: Address; subject: string }; result: void };
 }
 
 /** A command: `{ type: 'watch', address }` etc. */
@@ -111,6 +154,8 @@ export interface Transport {
   readonly self: Address;
   /** Short protocol name for diagnostics, e.g. `'in-page'`, `'xmpp'`. */
   readonly protocol: string;
+  /** Domain of group sessions (`room@roomDomain`); absent when the transport has no rooms. */
+  readonly roomDomain?: string;
   readonly events$: Observable<TransportEvent>;
   /** Connects (or reconnects); resolves when online, rejects with an ImppError. */
   connect(signal?: AbortSignal): Promise<void>;

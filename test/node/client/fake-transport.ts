@@ -7,6 +7,7 @@ import type { CommandResult, Transport, TransportCommand, TransportEvent } from 
 
 export class FakeTransport implements Transport {
   readonly protocol = 'fake';
+  roomDomain?: string = 'rooms.example.com';
   readonly self: Address;
   readonly events = new Subject<TransportEvent>();
   readonly events$ = this.events.asObservable();

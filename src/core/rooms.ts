@@ -1,0 +1,203 @@
+/**
+ * Group sessions: the client-side state of each room (participants, messages, subject) fed by
+ * `room-*` transport events, plus the safe mapping from booking ids to room names.
+ * @module
+ */
+import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
+import { parseAddress, type Address } from './address.js';
+import type { AddressLike, JoinOptions, OutgoingMessage, Room, RoomEntry, RoomStatus } from './client-api.js';
+import type { Dedupe } from './dedupe.js';
+import { ImppError } from './errors.js';
+import type { Delivery, InstantMessage } from './message.js';
+import { prepareMessage } from './send.js';
+import type { CommandResult, Occupant, TransportCommand, TransportEvent } from './transports/transport.js';
+
+/** What a room needs from its client. */
+export interface RoomHost {
+  readonly self: Address;
+  readonly online: boolean;
+  readonly dedupe: Dedupe;
+  command<C extends TransportCommand>(cmd: C): Promise<CommandResult<C>>;
+  report(error: ImppError): void;
+}
+
+type RoomEvent = Extract<TransportEvent, { type: `room-${string}`; room: Address }>;
+
+export class RoomSession implements Room {
+  private readonly status = new BehaviorSubject<RoomStatus>({ state: 'idle' });
+  private readonly occupants = new BehaviorSubject<ReadonlyMap<string, Occupant>>(new Map());
+  private readonly entries = new BehaviorSubject<readonly RoomEntry[]>([]);
+  private readonly subject = new BehaviorSubject('');
+  private readonly outgoing = new Map<string, BehaviorSubject<Delivery>>();
+  private options: JoinOptions = {};
+  private wanted = false; // joined by the user and not left: rejoin after reconnects
+
+  readonly status$ = this.status.asObservable();
+  readonly occupants$: Observable<readonly Occupant[]> = this.occupants.pipe(map((m) => [...m.values()]));
+  readonly messages$ = this.entries.asObservable();
+  readonly subject$ = this.subject.pipe(distinctUntilChanged());
+
+  constructor(private readonly host: RoomHost, readonly address: Address) {}
+
+  async join(options: JoinOptions = {}): Promise<void> {
+    this.options = options;
+    this.wanted = true;
+    await this.enter();
+  }
+
+  async leave(): Promise<void> {
+    this.wanted = false;
+    if (this.status.value.state === 'joined' || this.status.value.state === 'joining') {
+      await this.host.command({ type: 'room-leave', room: this.address });
+    }
+    this.setStatus({ state: 'left' });
+    this.occupants.next(new Map());
+  }
+
+  send(body: string): OutgoingMessage {
+    const prepared = prepareMessage(this.host.self, this.address, body);
+    const state = new BehaviorSubject<Delivery>('error' in prepared ? { state: 'failed', error: prepared.error } : { state: 'queued' });
+    const { message } = prepared;
+    if ('error' in prepared) {
+      this.host.report(prepared.error);
+    } else {
+      this.outgoing.set(message.id, state);
+      this.push({ message, nick: this.status.value.nick ?? this.host.self.local, direction: 'out', delivery: state.value });
+      if (this.status.value.state === 'joined') this.transmit(message);
+    }
+    return { id: message.id, message, state$: state.asObservable() };
+  }
+
+  async invite(addresses: readonly AddressLike[], reason?: string): Promise<void> {
+    const parsed = addresses.map((a) => parseAddress(a));
+    if (parsed.length === 0) return;
+    await this.host.command({ type: 'room-invite', room: this.address, addresses: parsed, reason });
+  }
+
+  async setSubject(subject: string): Promise<void> {
+    if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(subject)) throw new ImppError('client/invalid-argument', 'A room subject cannot contain control characters.');
+    await this.host.command({ type: 'room-subject', room: this.address, subject });
+  }
+
+  /** Rejoin after a reconnect; mark the session as no longer joined when the link drops. */
+  onConnection(online: boolean): void {
+    if (online && this.wanted) this.enter().catch(() => undefined); // the failure shows on status$
+    if (!online && this.status.value.state === 'joined') this.setStatus({ state: 'joining', nick: this.status.value.nick });
+  }
+
+  onEvent(e: RoomEvent): void {
+    switch (e.type) {
+      case 'room-state':
+        this.setStatus({ state: e.state, nick: e.nick ?? this.status.value.nick, error: e.error });
+        return;
+      case 'room-occupant': {
+        const next = new Map(this.occupants.value);
+        if (e.left) next.delete(e.occupant.nick);
+        else next.set(e.occupant.nick, e.occupant);
+        this.occupants.next(next);
+        return;
+      }
+      case 'room-subject':
+        this.subject.next(e.subject);
+        return;
+      case 'room-message':
+        this.onMessage(e.nick, e.message);
+        return;
+    }
+  }
+
+  private async enter(): Promise<void> {
+    if (!this.host.online) {
+      this.setStatus({ state: 'joining' });
+      return;
+    }
+    this.setStatus({ state: 'joining', nick: this.status.value.nick });
+    try {
+      const { nick } = await this.host.command({ type: 'room-join', room: this.address, nick: this.options.nick ?? this.host.self.local, history: this.options.history ?? 20 });
+      this.setStatus({ state: 'joined', nick });
+      for (const [id, state] of this.outgoing) if (state.value.state === 'queued') this.transmit(this.entryOf(id)!.message);
+    } catch (e) {
+      const error = ImppError.from(e, 'transport/closed', `Could not join ${this.address.toString()}.`);
+      this.setStatus({ state: 'failed', error });
+      throw error;
+    }
+  }
+
+  private onMessage(nick: string, message: InstantMessage): void {
+    const mine = this.outgoing.get(message.id);
+    if (mine !== undefined && nick === this.status.value.nick) {
+      this.advance(message.id, { state: 'delivered' }); // XEP-0045 §7.4: the room reflects our message
+      return;
+    }
+    if (!this.host.dedupe.first(message)) return;
+    const ours = nick === this.status.value.nick;
+    this.push({ message, nick, direction: ours ? 'out' : 'in', delivery: ours ? { state: 'delivered' } : undefined });
+  }
+
+  private transmit(message: InstantMessage): void {
+    this.host.command({ type: 'room-send', room: this.address, message }).then(
+      () => this.advance(message.id, { state: 'sent' }),
+      (e: unknown) => {
+        const error = ImppError.from(e, 'transport/closed', 'The group message could not be sent.');
+        if (error.code !== 'client/disconnected' && error.code !== 'transport/closed') this.advance(message.id, { state: 'failed', error });
+      },
+    );
+  }
+
+  private advance(id: string, delivery: Delivery): void {
+    const state = this.outgoing.get(id);
+    if (state === undefined) return;
+    const order = ['queued', 'sent', 'delivered', 'read', 'failed'];
+    if (order.indexOf(delivery.state) <= order.indexOf(state.value.state)) return;
+    state.next(delivery);
+    this.entries.next(this.entries.value.map((e) => (e.direction === 'out' && e.message.id === id ? { ...e, delivery } : e)));
+  }
+
+  private entryOf(id: string): RoomEntry | undefined {
+    return this.entries.value.find((e) => e.message.id === id);
+  }
+
+  private push(entry: RoomEntry): void {
+    this.entries.next([...this.entries.value, entry]);
+  }
+
+  private setStatus(status: RoomStatus): void {
+    this.status.next(status);
+  }
+}
+
+/** True for the room events a {@link RoomSession} handles (invitations go to the client). */
+export function isRoomEvent(e: TransportEvent): e is RoomEvent {
+  return e.type === 'room-state' || e.type === 'room-occupant' || e.type === 'room-message' || e.type === 'room-subject';
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * The room name for a booking id: deterministic (every attendee's page computes the same name)
+ * and safe (only `[a-z0-9-]`, so nothing in the id can reach the room address's syntax).
+ * A readable slug of the id plus 100 bits of its SHA-256, so different ids never share a room.
+ *
+ * @example
+ * ```ts
+ * await roomNameForBooking('Room 4 / 2026-11-26 10:00'); // 'room-4-2026-11-26-10-00-…'
+ * ```
+ */
+export async function roomNameForBooking(booking: string): Promise<string> {
+  if (typeof booking !== 'string' || booking.trim() === '') throw new ImppError('client/invalid-argument', 'A booking id must be a non-empty string.');
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(booking)));
+  let bits = 0;
+  let value = 0;
+  let hash = '';
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && hash.length < 20) {
+      hash += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (hash.length === 20) break;
+  }
+  const slug = booking.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  return slug === '' ? `b-${hash}` : `${slug}-${hash}`;
+}
