@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { firstValueFrom, filter } from 'rxjs';
+import { firstValueFrom } from 'rxjs';
 import { parseAddress, tryParseAddress } from '../../../src/core/address.js';
 import { createClient } from '../../../src/core/client.js';
 import { ImppError } from '../../../src/core/errors.js';
