@@ -1,7 +1,8 @@
 // `npm test`: installs missing system packages (root + apt-get), then runs every suite and
 // ends with one line "N passed, N failed" summing them all. Exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureSystemPackages } from './system-deps.mjs';
 
 ensureSystemPackages();
@@ -9,6 +10,15 @@ const results = 'test-results';
 mkdirSync(results, { recursive: true });
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const bin = (name) => `node_modules/.bin/${name}`;
+
+/** `*.test.ts` files under `dir`, sorted (Node 20's --test does not expand globs itself). */
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.test.ts'))
+    .map((d) => join(d.parentPath ?? d.path, d.name))
+    .sort();
+}
 
 function readCounts(file) {
   try { return JSON.parse(readFileSync(file, 'utf8').trim().split('\n').pop()); } catch { return undefined; }
@@ -35,13 +45,13 @@ suite('typecheck (tsc --strict)', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'
 suite('node unit tests', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2',
   '--test-reporter=spec', '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/node-count-reporter.mjs', `--test-reporter-destination=${results}/counts-node.json`,
-  'test/node/**/*.test.ts'], `${results}/counts-node.json`);
+  ...testFiles('test/node')], `${results}/counts-node.json`);
 suite('browser tests (Chromium)', bin('web-test-runner'), [], `${results}/counts-browser.json`);
 if (existsSync('test/e2e')) {
   suite('end-to-end (playwright-core + Chromium)', process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1',
     '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=./scripts/node-count-reporter.mjs', `--test-reporter-destination=${results}/counts-e2e.json`,
-    'test/e2e/**/*.test.ts'], `${results}/counts-e2e.json`);
+    ...testFiles('test/e2e')], `${results}/counts-e2e.json`);
 }
 
 console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);

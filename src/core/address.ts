@@ -35,6 +35,7 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 const IPV6 = /^\[[0-9a-f:.]+\]$/i;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 const ENCODED_BREAK = /%(?:0a|0d|00)/i;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function invalid(text: string, why: string): ImppError {
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -112,15 +113,17 @@ function parseSip(scheme: AddressScheme, rest: string, whole: string): Address {
   const q = rest.indexOf('?');
   // RFC 3261 §19.1.1: headers are for building a request; never part of the address.
   if (q !== -1 && ENCODED_BREAK.test(rest.slice(q))) throw invalid(whole, 'its URI headers contain an encoded line break or NUL');
-  const body = (q === -1 ? rest : rest.slice(0, q)).split(';')[0]!; // drop ;uri-params
-  const at = body.lastIndexOf('@');
+  const body = q === -1 ? rest : rest.slice(0, q);
+  // RFC 3261 §25.1: ";" may appear in the user part (user-unreserved, e.g. telephone-subscriber
+  // parameters), so find the "@" first; ";uri-params" follow the host and are dropped.
+  const at = body.indexOf('@');
   if (at <= 0) throw invalid(whole, `a ${scheme}: address needs user@domain`);
   const userinfo = body.slice(0, at);
   const user = decode(userinfo.split(':')[0]!, 'user part', whole).normalize('NFC'); // drop :password
   if (user === '') throw invalid(whole, 'the user part before "@" is empty');
   if (BAD_SIP_USER.test(user)) throw invalid(whole, 'the user part contains a forbidden character');
   checkPart(user, 'user part', whole);
-  return build(scheme, user, normaliseDomain(stripPort(body.slice(at + 1)), whole));
+  return build(scheme, user, normaliseDomain(stripPort(body.slice(at + 1).split(';')[0]!), whole));
 }
 
 /**
@@ -146,6 +149,8 @@ export function parseAddress(text: string | Address): Address {
   const whole = text.trim();
   if (whole === '') throw invalid(text, 'it is empty');
   if (LONE_SURROGATE.test(whole)) throw invalid(whole, 'it contains invalid UTF-16 (a lone surrogate)');
+  // RFC 3986 §2: a URI never holds raw controls; a raw CR/LF is the unencoded form of BAD-INPUTS #3.
+  if (CONTROL.test(whole)) throw invalid(whole, 'it contains a control character (line break, tab or NUL)');
   const m = /^([a-z][a-z0-9+.-]*):(.*)$/is.exec(whole);
   if (m) {
     const scheme = m[1]!.toLowerCase();
