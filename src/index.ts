@@ -22,6 +22,8 @@ export {
   offlinePresence,
   parseAddress,
   presenceNote,
+  room,
+  roomInvitations$,
   roomNameForBooking,
   sameAddress,
   samePrincipal,

@@ -8,7 +8,7 @@ import type { Address } from './address.js';
 import type { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import type { Presence } from './presence.js';
-import type { ConnectionState, Occupant, PresenceUpdate, RoomInvitation, RoomState, Subscription, Watcher } from './transports/transport.js';
+import type { ConnectionState, Occupant, PresenceUpdate, RoomState, Subscription, Transport, Watcher } from './transports/transport.js';
 
 /** Anything that names a principal: an {@link Address} or a string {@link parseAddress} accepts. */
 export type AddressLike = Address | string;
@@ -99,10 +99,11 @@ export interface JoinOptions {
  *
  * @example
  * ```ts
- * const room = client.room(await roomNameForBooking('booking-4711'));
- * await room.join({ nick: 'Alice' });
- * await room.invite(['bob@example.com', 'carol@example.com'], 'Design review at 10:00');
- * room.send('Hello both!');
+ * import { room, roomNameForBooking } from 'impp-kit';
+ * const session = room(client, await roomNameForBooking('booking-4711'));
+ * await session.join({ nick: 'Alice' });
+ * await session.invite(['bob@example.com', 'carol@example.com'], 'Design review at 10:00');
+ * session.send('Hello both!');
  * ```
  */
 export interface Room {
@@ -135,6 +136,8 @@ export interface AddBuddyOptions {
 export interface ImppClient {
   /** The signed-in principal. */
   readonly self: Address;
+  /** The protocol binding this client runs on (for extensions such as {@link room}). */
+  readonly transport: Transport;
   readonly connection$: Observable<ConnectionStatus>;
   /** The contact list with live presence, in roster order. */
   readonly buddies$: Observable<readonly Buddy[]>;
@@ -163,14 +166,7 @@ export interface ImppClient {
    * @throws {ImppError} `address/invalid` for an invalid address (check with `tryParseAddress`).
    */
   conversation(address: AddressLike): Conversation;
-  /**
-   * A group session by room name (`room@` the transport's room domain) or full address.
-   * @throws {ImppError} `address/invalid` for an invalid name; `transport/unsupported` when the
-   * transport has no group sessions.
-   */
-  room(nameOrAddress: AddressLike): Room;
-  /** Invitations to group sessions as they arrive. Hot: no replay. */
-  readonly invitations$: Observable<RoomInvitation>;
+
   send(address: AddressLike, body: string): OutgoingMessage;
   readonly errors$: Observable<ImppError>;
   /** Connects (createClient connects automatically unless `autoConnect: false`). */

@@ -3,9 +3,10 @@
  * IMPP model of RFC 2778 — presence, watchers, inbox — one source of truth per client.
  * @module
  */
-import { BehaviorSubject, defer, distinctUntilChanged, map, NEVER, Observable, ReplaySubject, share, startWith, Subject, filter } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, map, NEVER, Observable, Subject } from 'rxjs';
+import { shareLatest } from './share-latest.js';
 import { bareAddress, parseAddress, type Address } from './address.js';
-import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage, Room } from './client-api.js';
+import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
 import { createConversation, type ConversationHost } from './conversation.js';
 import { ConversationStore } from './conversations.js';
 import { Dedupe } from './dedupe.js';
@@ -15,9 +16,8 @@ import { openOutboxStore, type OutboxStore } from './outbox-store.js';
 import { makePresence, type Presence } from './presence.js';
 import { PresenceStore } from './presence-store.js';
 import { RosterStore } from './roster-store.js';
-import { isRoomEvent, RoomSession, type RoomHost } from './rooms.js';
 import { Sender } from './sender.js';
-import type { CommandResult, PresenceUpdate, RoomInvitation, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
+import type { CommandResult, PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -50,7 +50,7 @@ export function createClient(options: ClientOptions): ImppClient {
   return new Client(options.transport, options.autoConnect !== false, options.outbox ?? 'auto');
 }
 
-class Client implements ImppClient, ConversationHost, RoomHost {
+class Client implements ImppClient, ConversationHost {
   readonly self: Address;
   private readonly connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
   private readonly errors = new Subject<ImppError>();
@@ -63,8 +63,6 @@ class Client implements ImppClient, ConversationHost, RoomHost {
   private readonly watched = new Map<string, Address>();
   private readonly presenceStreams = new Map<string, Observable<Presence>>();
   private readonly conversations = new Map<string, Conversation>();
-  private readonly rooms = new Map<string, RoomSession>();
-  private readonly invitations = new Subject<RoomInvitation>();
   private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
   private connecting: Promise<void> | undefined;
   private readonly sender: Sender;
@@ -75,10 +73,9 @@ class Client implements ImppClient, ConversationHost, RoomHost {
   readonly buddies$: Observable<readonly Buddy[]> = this.roster.buddies$;
   readonly watchers$: Observable<readonly Watcher[]> = this.watcherMap.pipe(map((m) => [...m.values()]));
   readonly unread$ = this.convos.unread$;
-  readonly invitations$ = this.invitations.asObservable();
   readonly selfPresence$: Observable<Presence>;
 
-  constructor(private readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore) {
+  constructor(readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore) {
     this.self = bareAddress(transport.self);
     this.sender = new Sender(this, transport, openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)));
     this.selfPresence.next(makePresence(this.self, []));
@@ -114,7 +111,11 @@ class Client implements ImppClient, ConversationHost, RoomHost {
     try {
       address = bareAddress(parseAddress(input));
     } catch (e) {
-      return defer(() => { this.report(ImppError.from(e, 'address/invalid', 'Invalid address.')); return NEVER; });
+      const error = ImppError.from(e, 'address/invalid', 'Invalid address.');
+      return new Observable<Presence>((subscriber) => {
+        this.report(error);
+        return NEVER.subscribe(subscriber);
+      });
     }
     if (address.id === this.self.id) return this.selfPresence$;
     let stream = this.presenceStreams.get(address.id);
@@ -131,18 +132,19 @@ class Client implements ImppClient, ConversationHost, RoomHost {
     return new Observable<Presence>((subscriber) => {
       this.watched.set(id, address);
       if (this.online) this.run({ type: 'watch', address });
-      const inner = this.presences.changed$.pipe(
-        filter((changed) => changed === id),
-        startWith(id),
-        map(() => this.presenceOf(address)),
-        distinctUntilChanged(),
-      ).subscribe(subscriber);
+      let last: Presence | undefined;
+      const emit = (): void => {
+        const p = this.presenceOf(address);
+        if (p !== last) subscriber.next((last = p));
+      };
+      emit();
+      const inner = this.presences.changed$.subscribe((changed) => { if (changed === id) emit(); });
       return () => {
         inner.unsubscribe();
         this.watched.delete(id);
         if (this.online) this.run({ type: 'unwatch', address });
       };
-    }).pipe(share({ connector: () => new ReplaySubject<Presence>(1), resetOnRefCountZero: true }));
+    }).pipe(shareLatest());
   }
 
   private presenceOf(address: Address): Presence {
@@ -184,18 +186,6 @@ class Client implements ImppClient, ConversationHost, RoomHost {
     return c;
   }
 
-  room(input: AddressLike): Room {
-    const domain = this.transport.roomDomain;
-    if (domain === undefined) throw new ImppError('transport/unsupported', `The ${this.transport.protocol} transport has no group sessions.`);
-    const address = bareAddress(typeof input === 'string' && !input.includes('@') && !input.includes(':') ? parseAddress(`${input}@${domain}`) : parseAddress(input));
-    let room = this.rooms.get(address.id);
-    if (room === undefined) {
-      room = new RoomSession(this, address);
-      this.rooms.set(address.id, room);
-    }
-    return room;
-  }
-
   send(input: AddressLike, body: string): OutgoingMessage {
     return this.sender.send(input, body);
   }
@@ -209,7 +199,6 @@ class Client implements ImppClient, ConversationHost, RoomHost {
   }
 
   private onEvent(e: TransportEvent): void {
-    if (isRoomEvent(e)) return this.rooms.get(bareAddress(e.room).id)?.onEvent(e);
     switch (e.type) {
       case 'connection': return this.setConnection({ state: e.state, error: e.error });
       case 'roster': return this.roster.replace(e.items);
@@ -223,7 +212,6 @@ class Client implements ImppClient, ConversationHost, RoomHost {
       case 'message': return this.onMessage(e.message);
       case 'receipt': return this.sender.onReceipt(e.id, e.peer, { state: e.state, error: e.error });
       case 'typing': return this.convos.setTyping(bareAddress(e.from).id, e.typing);
-      case 'room-invite': return this.invitations.next(e.invitation);
       case 'error': return this.report(e.error);
     }
   }
@@ -247,7 +235,6 @@ class Client implements ImppClient, ConversationHost, RoomHost {
     const was = this.connection.value.state;
     this.connection.next(status);
     if (status.state === 'online' && was !== 'online') this.resume();
-    if ((status.state === 'online') !== (was === 'online')) for (const room of this.rooms.values()) room.onConnection(status.state === 'online');
     if (status.state !== 'online' && was === 'online') this.presences.forgetAll((id) => this.watched.get(id) ?? this.roster.get(id)?.address ?? parseAddress(id));
   }
 

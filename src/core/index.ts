@@ -19,7 +19,7 @@ export type {
   RoomEntry,
   RoomStatus,
 } from './client-api.js';
-export { roomNameForBooking } from './rooms.js';
+export { room, roomInvitations$, roomNameForBooking } from './rooms.js';
 export { parseAddress, tryParseAddress, sameAddress, samePrincipal, bareAddress, withScheme } from './address.js';
 export type { Address, AddressScheme } from './address.js';
 export { ImppError, CodecError, TransportError } from './errors.js';

@@ -1,7 +1,7 @@
 // Where the outbox keeps messages between page loads: IndexedDB (via `idb`) when the page has
 // it, memory otherwise. A message is written here before it reaches the transport and deleted
 // only once the transport confirmed it (BAD-INPUTS #54, "Reliability promise").
-import { openDB, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
 import { parseAddress } from './address.js';
 import { ImppError } from './errors.js';
 import type { InstantMessage } from './message.js';
@@ -56,6 +56,8 @@ function storageError(e: unknown): ImppError {
 export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> {
   let db: IDBPDatabase;
   try {
+    // Loaded on demand: pages without IndexedDB (and bundles for them) never carry idb.
+    const { openDB } = await import('idb');
     db = await openDB(DB, 1, {
       upgrade(d) {
         d.createObjectStore(STORE, { keyPath: 'key' }).createIndex('owner', ['owner', 'seq']);

@@ -1,29 +1,29 @@
 /**
- * Group sessions: the client-side state of each room (participants, messages, subject) fed by
- * `room-*` transport events, plus the safe mapping from booking ids to room names.
+ * Group sessions: `room(client, name)` gives the client-side state of a room (participants,
+ * messages, subject) fed by `room-*` transport events, plus the safe mapping from booking ids
+ * to room names. A separate module so pages without group sessions never bundle it.
  * @module
  */
-import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { parseAddress, type Address } from './address.js';
-import type { AddressLike, JoinOptions, OutgoingMessage, Room, RoomEntry, RoomStatus } from './client-api.js';
-import type { Dedupe } from './dedupe.js';
+import { BehaviorSubject, distinctUntilChanged, map, Subject, type Observable } from 'rxjs';
+import { bareAddress, parseAddress, type Address } from './address.js';
+import type { AddressLike, ImppClient, JoinOptions, OutgoingMessage, Room, RoomEntry, RoomStatus } from './client-api.js';
+import { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import { prepareMessage } from './send.js';
-import type { CommandResult, Occupant, TransportCommand, TransportEvent } from './transports/transport.js';
+import type { CommandResult, Occupant, RoomInvitation, TransportCommand, TransportEvent } from './transports/transport.js';
 
 /** What a room needs from its client. */
-export interface RoomHost {
+interface RoomHost {
   readonly self: Address;
   readonly online: boolean;
   readonly dedupe: Dedupe;
   command<C extends TransportCommand>(cmd: C): Promise<CommandResult<C>>;
-  report(error: ImppError): void;
 }
 
 type RoomEvent = Extract<TransportEvent, { type: `room-${string}`; room: Address }>;
 
-export class RoomSession implements Room {
+class RoomSession implements Room {
   private readonly status = new BehaviorSubject<RoomStatus>({ state: 'idle' });
   private readonly occupants = new BehaviorSubject<ReadonlyMap<string, Occupant>>(new Map());
   private readonly entries = new BehaviorSubject<readonly RoomEntry[]>([]);
@@ -58,9 +58,7 @@ export class RoomSession implements Room {
     const prepared = prepareMessage(this.host.self, this.address, body);
     const state = new BehaviorSubject<Delivery>('error' in prepared ? { state: 'failed', error: prepared.error } : { state: 'queued' });
     const { message } = prepared;
-    if ('error' in prepared) {
-      this.host.report(prepared.error);
-    } else {
+    if (!('error' in prepared)) {
       this.outgoing.set(message.id, state);
       this.push({ message, nick: this.status.value.nick ?? this.host.self.local, direction: 'out', delivery: state.value });
       if (this.status.value.state === 'joined') this.transmit(message);
@@ -166,9 +164,73 @@ export class RoomSession implements Room {
   }
 }
 
-/** True for the room events a {@link RoomSession} handles (invitations go to the client). */
-export function isRoomEvent(e: TransportEvent): e is RoomEvent {
+function isRoomEvent(e: TransportEvent): e is RoomEvent {
   return e.type === 'room-state' || e.type === 'room-occupant' || e.type === 'room-message' || e.type === 'room-subject';
+}
+
+/** The group sessions of one client: created on first use, fed from its transport. */
+class Rooms implements RoomHost {
+  readonly self: Address;
+  readonly dedupe = new Dedupe();
+  readonly rooms = new Map<string, RoomSession>();
+  readonly invitations = new Subject<RoomInvitation>();
+  online = false;
+
+  constructor(private readonly client: ImppClient) {
+    this.self = client.self;
+    client.transport.events$.subscribe((e) => {
+      if (isRoomEvent(e)) this.rooms.get(bareAddress(e.room).id)?.onEvent(e);
+      else if (e.type === 'room-invite') this.invitations.next(e.invitation);
+    });
+    client.connection$.subscribe(({ state }) => {
+      const online = state === 'online';
+      if (online === this.online) return;
+      this.online = online;
+      for (const r of this.rooms.values()) r.onConnection(online);
+    });
+  }
+
+  async command<C extends TransportCommand>(cmd: C): Promise<CommandResult<C>> {
+    if (!this.online) throw new ImppError('client/disconnected', 'Not connected. Wait for connection$ to be online.');
+    return this.client.transport.command(cmd);
+  }
+}
+
+const registry = new WeakMap<ImppClient, Rooms>();
+
+function roomsOf(client: ImppClient): Rooms {
+  let rooms = registry.get(client);
+  if (rooms === undefined) registry.set(client, (rooms = new Rooms(client)));
+  return rooms;
+}
+
+/**
+ * A group session of `client`, by room name (on the transport's room domain) or full address.
+ * One object per room and client.
+ *
+ * @throws {ImppError} `address/invalid` for an invalid name; `transport/unsupported` when the
+ * transport has no group sessions.
+ * @example
+ * ```ts
+ * const session = room(client, 'design-review');
+ * await session.join();
+ * session.occupants$.subscribe((people) => render(people));
+ * ```
+ */
+export function room(client: ImppClient, nameOrAddress: AddressLike): Room {
+  const domain = client.transport.roomDomain;
+  if (domain === undefined) throw new ImppError('transport/unsupported', `The ${client.transport.protocol} transport has no group sessions.`);
+  const plain = typeof nameOrAddress === 'string' && !nameOrAddress.includes('@') && !nameOrAddress.includes(':');
+  const address = bareAddress(parseAddress(plain ? `${nameOrAddress}@${domain}` : nameOrAddress));
+  const rooms = roomsOf(client);
+  let session = rooms.rooms.get(address.id);
+  if (session === undefined) rooms.rooms.set(address.id, (session = new RoomSession(rooms, address)));
+  return session;
+}
+
+/** Invitations to group sessions received by `client`, as they arrive (hot; no replay). */
+export function roomInvitations$(client: ImppClient): Observable<RoomInvitation> {
+  return roomsOf(client).invitations.asObservable();
 }
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';

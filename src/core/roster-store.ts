@@ -1,6 +1,7 @@
 // Contact list state and the derived, coalesced buddies$ stream (BAD-INPUTS #37: floods of
 // presence updates are coalesced so a 10,000-entry list is rebuilt at most ~30 times a second).
-import { asyncScheduler, filter, map, merge, Observable, share, ReplaySubject, startWith, Subject, throttleTime } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
+import { shareLatest } from './share-latest.js';
 import type { Buddy } from './client-api.js';
 import { offlinePresence, unknownPresence, type Presence } from './presence.js';
 import type { PresenceStore } from './presence-store.js';
@@ -15,12 +16,29 @@ export class RosterStore {
   readonly buddies$: Observable<readonly Buddy[]>;
 
   constructor(private readonly presence: PresenceStore) {
-    this.buddies$ = merge(this.changed, presence.changed$.pipe(filter((id) => this.items.has(id)))).pipe(
-      startWith(undefined),
-      throttleTime(COALESCE_MS, asyncScheduler, { leading: true, trailing: true }),
-      map(() => this.build()),
-      share({ connector: () => new ReplaySubject(1), resetOnRefCountZero: true }),
-    );
+    this.buddies$ = new Observable<readonly Buddy[]>((subscriber) => {
+      // Leading + trailing throttle: the first change shows at once, a burst at most every
+      // COALESCE_MS (hand-rolled: rxjs's throttleTime would add its scheduler to the bundle).
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let pending = false;
+      const emit = (): void => subscriber.next(this.build());
+      const poke = (): void => {
+        if (timer !== undefined) {
+          pending = true;
+          return;
+        }
+        emit();
+        const tick = (): void => {
+          timer = pending ? setTimeout(tick, COALESCE_MS) : undefined;
+          if (pending) { pending = false; emit(); }
+        };
+        timer = setTimeout(tick, COALESCE_MS);
+      };
+      const a = this.changed.subscribe(poke);
+      const b = presence.changed$.subscribe((id) => { if (this.items.has(id)) poke(); });
+      emit();
+      return () => { a.unsubscribe(); b.unsubscribe(); clearTimeout(timer); };
+    }).pipe(shareLatest());
   }
 
   has(id: string): boolean {

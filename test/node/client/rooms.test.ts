@@ -6,7 +6,7 @@ import { createClient } from '../../../src/core/client.js';
 import { ImppError } from '../../../src/core/errors.js';
 import type { InstantMessage } from '../../../src/core/message.js';
 import { offlinePresence } from '../../../src/core/presence.js';
-import { roomNameForBooking } from '../../../src/core/rooms.js';
+import { room as roomOf, roomInvitations$, roomNameForBooking } from '../../../src/core/rooms.js';
 import type { RoomInvitation } from '../../../src/core/transports/transport.js';
 import { FakeTransport, tick } from './fake-transport.js';
 
@@ -23,18 +23,18 @@ async function joined() {
   return { transport, client };
 }
 
-test('room(name) lives on the transport room domain; a transport without rooms says so', () => {
+test('room(client, name) lives on the transport room domain; a transport without rooms says so', () => {
   const transport = new FakeTransport();
   const client = createClient({ transport, outbox: 'memory', autoConnect: false });
-  assert.equal(client.room('design').address.toString(), 'im:design@rooms.example.com');
-  assert.equal(client.room('design'), client.room('im:design@rooms.example.com'), 'one session object per room');
+  assert.equal(roomOf(client, 'design').address.toString(), 'im:design@rooms.example.com');
+  assert.equal(roomOf(client, 'design'), roomOf(client, 'im:design@rooms.example.com'), 'one session object per room');
   transport.roomDomain = undefined;
-  assert.throws(() => client.room('other'), (e: unknown) => ImppError.is(e, 'transport/unsupported'));
+  assert.throws(() => roomOf(client, 'other'), (e: unknown) => ImppError.is(e, 'transport/unsupported'));
 });
 
 test('joining sends our nick, and a nick conflict shows the nick we actually got', async () => {
   const { transport, client } = await joined();
-  const r = client.room('design');
+  const r = roomOf(client, 'design');
   await r.join();
   const join = transport.commands.find((c) => c.type === 'room-join') as { nick: string } | undefined;
   assert.equal(join?.nick, 'alice');
@@ -44,7 +44,7 @@ test('joining sends our nick, and a nick conflict shows the nick we actually got
 
 test('a message sent before joining waits queued, goes out on join, and the room reflection marks it delivered', async () => {
   const { transport, client } = await joined();
-  const r = client.room('design');
+  const r = roomOf(client, 'design');
   const out = r.send('hello room');
   const states: string[] = [];
   out.state$.subscribe((d) => states.push(d.state));
@@ -60,7 +60,7 @@ test('a message sent before joining waits queued, goes out on join, and the room
 
 test('participants come and go, others\' messages arrive once, and the subject replays', async () => {
   const { transport, client } = await joined();
-  const r = client.room('design');
+  const r = roomOf(client, 'design');
   await r.join();
   const bob = { nick: 'Bob', role: 'participant' as const, affiliation: 'member' as const, presence: offlinePresence(parseAddress('bob@example.com')) };
   transport.events.next({ type: 'room-occupant', room, occupant: bob });
@@ -77,7 +77,7 @@ test('participants come and go, others\' messages arrive once, and the subject r
 
 test('after a reconnect the room is joined again until left', async () => {
   const { transport, client } = await joined();
-  const r = client.room('design');
+  const r = roomOf(client, 'design');
   await r.join();
   transport.drop();
   assert.equal((await firstValueFrom(r.status$)).state, 'joining');
@@ -94,13 +94,13 @@ test('after a reconnect the room is joined again until left', async () => {
 test('invitations arrive on invitations$ and invite() passes parsed addresses', async () => {
   const { transport, client } = await joined();
   const got: RoomInvitation[] = [];
-  client.invitations$.subscribe((i) => got.push(i));
+  roomInvitations$(client).subscribe((i) => got.push(i));
   transport.events.next({ type: 'room-invite', invitation: { room, from: parseAddress('bob@example.com'), reason: 'join us' } });
   assert.equal(got[0]?.reason, 'join us');
-  await client.room('design').invite(['Bob@Example.com', 'carol@example.com'], 'review');
+  await roomOf(client, 'design').invite(['Bob@Example.com', 'carol@example.com'], 'review');
   const invite = transport.commands.find((c) => c.type === 'room-invite') as { addresses: { id: string }[] } | undefined;
   assert.deepEqual(invite?.addresses.map((a) => a.id), ['bob@example.com', 'carol@example.com']);
-  await assert.rejects(client.room('design').invite(['not an address']), (e: unknown) => ImppError.is(e, 'address/invalid'));
+  await assert.rejects(roomOf(client, 'design').invite(['not an address']), (e: unknown) => ImppError.is(e, 'address/invalid'));
 });
 
 test('booking ids map to room names deterministically and safely', async () => {
