@@ -1,0 +1,228 @@
+// The XMPP binding of the Transport port: RFC 6121 modules composed over a session's
+// StanzaLink. Login (RFC 6121 §2.2, §4.2): roster, then carbons + blocklist, then presence.
+import { Subject, type Observable, type Subscription } from 'rxjs';
+import type { Address } from '../../address.js';
+import type { XmlElement } from '../../codecs/xml.js';
+import { ImppError } from '../../errors.js';
+import type { InstantMessage } from '../../message.js';
+import type {
+  CommandResult, ConnectionState, PresenceUpdate, Transport, TransportCommand, TransportEvent,
+} from '../transport.js';
+import { blocking, BLOCKING_NS } from './blocking.js';
+import { capsElement } from './caps.js';
+import { carbons } from './carbons.js';
+import { activeState, chatStates } from './chat-states.js';
+import { disco, DISCO_INFO_NS } from './disco.js';
+import { unhandledIqs } from './iq.js';
+import { bareJid } from './jid.js';
+import type { StanzaLink } from './link.js';
+import { mam } from './mam.js';
+import { messages } from './messages.js';
+import { ping, PING_NS } from './ping.js';
+import { presence } from './presence.js';
+import { receiptRequest, receipts } from './receipts.js';
+import { roster, ROSTER_NS } from './roster.js';
+import { subscriptions } from './subscriptions.js';
+
+/** What the transport needs of a session: a link and its lifecycle. */
+export interface SessionPort {
+  /** Lifecycle: `online` each time a stream is ready (`resumed` when XEP-0198 kept the session). */
+  readonly status$: Observable<{ readonly state: ConnectionState; readonly resumed?: boolean; readonly error?: ImppError }>;
+  /** The current link (valid once `connect` resolved). */
+  readonly link: StanzaLink | undefined;
+  /** Stanzas the server may not have received when a session could not be resumed. */
+  readonly unacked$?: Observable<readonly XmlElement[]>;
+  connect(signal?: AbortSignal): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+const HANDLED = new Set([ROSTER_NS, BLOCKING_NS, DISCO_INFO_NS, PING_NS]);
+
+/** Options of {@link xmppTransport} beyond the session's. */
+export interface XmppTransportOptions {
+  /** This device's presence priority, 0..1 (mapped to XMPP −128..127). */
+  readonly priority?: number;
+}
+
+function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: XmppTransportOptions & { extras: () => readonly XmlElement[] }) {
+  const r = roster(link, emit);
+  const subs = subscriptions(link, emit);
+  // #36 + RFC 6121 §4.3: presence counts only from contacts we are subscribed to.
+  const subscribedTo = (bare: Address) => ['to', 'both'].includes(r.get(bare)?.subscription ?? 'none');
+  const pres = presence(link, emit, { accepts: subscribedTo, ...opts });
+  const block = blocking(link);
+  const m = {
+    roster: r, subs, pres, block,
+    messages: messages(link, emit), receipts: receipts(link, emit), chat: chatStates(link, emit),
+    carbons: carbons(link, emit), mam: mam(link),
+  };
+  const wiring: Subscription[] = [
+    r.changes$.subscribe((c) => {
+      subs.roster(c);
+      const items = c.kind === 'reset' ? c.items : [c.item];
+      for (const i of items) {
+        const sees = !(c.kind === 'item' && c.removed) && (i.subscription === 'to' || i.subscription === 'both');
+        if (!sees) pres.forget(i.address);
+      }
+    }),
+    block.changes$.subscribe((c) => c.addresses.forEach((a) => subs.blocked(a, c.blocked))),
+  ];
+  const passive = [disco(link), ping(link), unhandledIqs(link, HANDLED)];
+  return {
+    ...m,
+    dispose(): void {
+      wiring.forEach((s) => s.unsubscribe());
+      [...Object.values(m), ...passive].forEach((x) => x.dispose());
+    },
+  };
+}
+
+/**
+ * Builds the XMPP transport over a session. Exposed for tests (a fake session); apps use
+ * `xmppWebSocket()`.
+ */
+export function xmppTransport(session: SessionPort, self: Address, opts: XmppTransportOptions = {}): Transport {
+  const events = new Subject<TransportEvent>();
+  // Message id → archive id, so `history({ before })` accepts either (XEP-0313 pages by archive id).
+  const archiveIds = new Map<string, string>();
+  const remember = (m: InstantMessage) => {
+    if (m.serverId === undefined) return;
+    archiveIds.set(m.id, m.serverId);
+    if (archiveIds.size > 10_000) archiveIds.delete(archiveIds.keys().next().value!);
+  };
+  const emit = (e: TransportEvent) => {
+    if (e.type === 'message') remember(e.message);
+    events.next(e);
+  };
+  const report = (error: unknown) => emit({ type: 'error', error: ImppError.from(error, 'transport/unsupported', 'An XMPP login step failed.') });
+  let mods: ReturnType<typeof attach> | undefined;
+  let link: StanzaLink | undefined;
+  let online = false;
+  let published: PresenceUpdate = { availability: 'available' };
+  const watchOnly = new Set<string>();
+  // XEP-0198 §5 failed resume: our unacknowledged messages are resent once the new session is
+  // logged in, with the same ids (receivers deduplicate by sender + id; BAD-INPUTS #51).
+  let unacked: XmlElement[] = [];
+  session.unacked$?.subscribe((lost) => unacked.push(...lost.filter((s) => s.local === 'message' && s.children.some((c) => typeof c !== 'string' && c.local === 'body'))));
+
+  let caps: Promise<XmlElement | undefined> | undefined;
+  let capsEl: XmlElement | undefined;
+  const extras = () => (capsEl ? [capsEl] : []);
+  const login = async (l: StanzaLink): Promise<void> => {
+    mods?.dispose();
+    link = l;
+    mods = attach(l, emit, { ...opts, extras }); // synchronously: no stanza slips by
+    caps ??= capsElement();
+    await mods.roster.fetch(); // RFC 6121 §2.2: before initial presence
+    capsEl = await caps;
+    await Promise.all([mods.carbons.enable().catch(report), mods.block.fetch().catch(report)]);
+    // §4.2 initial presence; invisible (`offline`) sends none, so the server treats us as unavailable.
+    if (published.availability !== 'offline') mods.pres.send(published);
+    const resend = unacked;
+    unacked = [];
+    resend.forEach((m) => l.send(m));
+  };
+  let loggingIn: Promise<void> | undefined;
+
+  session.status$.subscribe(({ state, resumed, error }) => {
+    if (state !== 'online') {
+      online = false;
+      if (state !== 'reconnecting') mods?.pres.reset();
+      emit({ type: 'connection', state, ...(error ? { error } : {}) });
+      return;
+    }
+    const l = session.link;
+    if (l === undefined) return;
+    if (resumed && mods && link === l) return void ((online = true), emit({ type: 'connection', state: 'online' }));
+    mods?.pres.reset();
+    loggingIn = login(l).then(
+      () => void ((online = true), emit({ type: 'connection', state: 'online' })),
+      (e) => {
+        const error = ImppError.from(e, 'transport/stream-error', 'The XMPP login (roster fetch) failed.');
+        emit({ type: 'connection', state: 'failed', error });
+        throw error;
+      },
+    );
+    loggingIn.catch(() => undefined);
+  });
+
+  const run = async (cmd: TransportCommand, m: ReturnType<typeof attach>): Promise<unknown> => {
+    switch (cmd.type) {
+      case 'watch': {
+        const a = bareJid(cmd.address);
+        const item = m.roster.get(a);
+        // RFC 6121 §3.1.1: subscribing is the only way to see presence; a roster entry means the
+        // user already decided (a denied request is not asked again).
+        if (a.id === self.id || item !== undefined) return;
+        watchOnly.add(a.id);
+        return m.subs.subscribe(a);
+      }
+      case 'unwatch': {
+        const a = bareJid(cmd.address);
+        if (watchOnly.delete(a.id)) await m.roster.remove(a); // undo what watch added
+        return;
+      }
+      case 'fetch': {
+        const a = bareJid(cmd.address);
+        const sub = m.roster.get(a)?.subscription;
+        return m.pres.snapshot(a, a.id === self.id || sub === 'to' || sub === 'both');
+      }
+      case 'publish':
+        published = { availability: cmd.availability, ...(cmd.note ? { note: cmd.note } : {}) };
+        return m.pres.send(published);
+      case 'approve': return m.subs.approve(bareJid(cmd.address));
+      case 'deny': return m.subs.deny(bareJid(cmd.address));
+      case 'block': return m.block.block(bareJid(cmd.address));
+      case 'unblock': return m.block.unblock(bareJid(cmd.address));
+      case 'add-buddy': {
+        const a = bareJid(cmd.address);
+        watchOnly.delete(a.id);
+        await m.roster.set(a, cmd.name, cmd.groups);
+        const item = m.roster.get(a);
+        if (item?.subscription !== 'to' && item?.subscription !== 'both' && !item?.pendingOut) {
+          m.subs.subscribe(a);
+          m.roster.pending(a);
+        }
+        return;
+      }
+      case 'remove-buddy': return m.roster.remove(bareJid(cmd.address));
+      case 'send':
+        m.receipts.track(cmd.message.id, cmd.message.to);
+        return m.messages.send(cmd.message, ...receiptRequest(), activeState());
+      case 'typing': return m.chat.send(cmd.to, cmd.typing);
+      case 'mark-read': return m.receipts.markRead(cmd.peer, cmd.id);
+      case 'history': {
+        const before = cmd.before === undefined ? undefined : archiveIds.get(cmd.before) ?? cmd.before;
+        const page = await m.mam.history(cmd.peer, cmd.max, before);
+        page.forEach(remember);
+        return page;
+      }
+    }
+  };
+
+  return {
+    self: bareJid(self),
+    protocol: 'xmpp',
+    events$: events.asObservable(),
+    async connect(signal?: AbortSignal): Promise<void> {
+      try {
+        await session.connect(signal);
+        await loggingIn;
+      } catch (e) {
+        throw ImppError.from(e, 'transport/unreachable', 'Could not connect to the XMPP service.');
+      }
+    },
+    async disconnect(): Promise<void> {
+      online = false;
+      await session.disconnect().catch(() => undefined);
+    },
+    async command<C extends TransportCommand>(cmd: C): Promise<CommandResult<C>> {
+      if (!online || mods === undefined) throw new ImppError('client/disconnected', `Cannot ${cmd.type} while the XMPP transport is offline; connect first.`);
+      try {
+        return (await run(cmd, mods)) as CommandResult<C>;
+      } catch (e) {
+        throw ImppError.from(e, 'transport/stream-error', `The XMPP ${cmd.type} command failed.`);
+      }
+    },
+  };
+}
