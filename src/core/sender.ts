@@ -4,6 +4,7 @@
 import { bareAddress, type Address } from './address.js';
 import type { AddressLike, OutgoingMessage } from './client-api.js';
 import type { ConversationStore } from './conversations.js';
+import type { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import { Outbox } from './outbox.js';
@@ -15,6 +16,8 @@ export interface SenderHost {
   readonly self: Address;
   readonly online: boolean;
   readonly convos: ConversationStore;
+  /** Our own messages are registered too: archive and carbon copies of them are repeats. */
+  readonly dedupe: Dedupe;
   report(error: ImppError): void;
 }
 
@@ -40,6 +43,7 @@ export class Sender {
     }
     const { message } = prepared;
     const state$ = this.outbox.add(message);
+    this.host.dedupe.first(message);
     this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
     this.persist(message);
     if (this.host.online) this.transmit(message);
@@ -82,6 +86,7 @@ export class Sender {
       for (const message of await store.load()) {
         if (this.outbox.get(message.id) !== undefined) continue;
         this.outbox.add(message);
+        this.host.dedupe.first(message);
         this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
         if (this.host.online) this.transmit(message);
       }

@@ -191,3 +191,19 @@ test('a failing connect shows failed with the reason on connection$, then a retr
   await client.connect();
   assert.equal((await firstValueFrom(client.connection$)).state, 'online');
 });
+
+test('an archive copy of a message we sent (same id, now with a stanza-id) does not appear twice', async () => {
+  const transport = new FakeTransport();
+  const client = createClient({ outbox: 'memory', transport });
+  await tick();
+  const out = client.send(bob, 'mine');
+  await tick();
+  transport.handler = async (cmd) => (cmd.type === 'history'
+    ? [{ ...out.message, from: parseAddress('alice@example.com/phone'), serverId: 'A1' }, inbound('older', { serverId: 'A0' })]
+    : undefined);
+  const added = await client.conversation(bob).loadOlder(10);
+  assert.equal(added, 1);
+  await tick();
+  const entries = await firstValueFrom(client.conversation(bob).messages$);
+  assert.deepEqual(entries.map((e) => e.message.id), ['older', out.id]);
+});

@@ -99,7 +99,6 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   let link: StanzaLink | undefined;
   let online = false;
   let published: PresenceUpdate = { availability: 'available' };
-  const watchOnly = new Set<string>();
   // XEP-0198 §5 failed resume: our unacknowledged messages are resent once the new session is
   // logged in, with the same ids (receivers deduplicate by sender + id; BAD-INPUTS #51).
   let unacked: XmlElement[] = [];
@@ -148,20 +147,12 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
 
   const run = async (cmd: TransportCommand, m: ReturnType<typeof attach>): Promise<unknown> => {
     switch (cmd.type) {
-      case 'watch': {
-        const a = bareJid(cmd.address);
-        const item = m.roster.get(a);
-        // RFC 6121 §3.1.1: subscribing is the only way to see presence; a roster entry means the
-        // user already decided (a denied request is not asked again).
-        if (a.id === self.id || item !== undefined) return;
-        watchOnly.add(a.id);
-        return m.subs.subscribe(a);
-      }
-      case 'unwatch': {
-        const a = bareJid(cmd.address);
-        if (watchOnly.delete(a.id)) await m.roster.remove(a); // undo what watch added
+      // RFC 6121 §3.1.1: only an approved subscription shows presence, and it arrives by itself.
+      // Watching never asks anyone for anything (a portal badge must not send a contact
+      // request); presence of someone we are not subscribed to stays `unknown`.
+      case 'watch':
+      case 'unwatch':
         return;
-      }
       case 'fetch': {
         const a = bareJid(cmd.address);
         const sub = m.roster.get(a)?.subscription;
@@ -176,7 +167,6 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
       case 'unblock': return m.block.unblock(bareJid(cmd.address));
       case 'add-buddy': {
         const a = bareJid(cmd.address);
-        watchOnly.delete(a.id);
         await m.roster.set(a, cmd.name, cmd.groups);
         const item = m.roster.get(a);
         if (item?.subscription !== 'to' && item?.subscription !== 'both' && !item?.pendingOut) {
