@@ -3,7 +3,7 @@
  * IMPP model of RFC 2778 — presence, watchers, inbox — one source of truth per client.
  * @module
  */
-import { BehaviorSubject, distinctUntilChanged, map, NEVER, Observable, Subject } from 'rxjs';
+import { BehaviorSubject, NEVER, Observable, Subject } from 'rxjs';
 import { shareLatest } from './share-latest.js';
 import { bareAddress, parseAddress, type Address } from './address.js';
 import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
@@ -55,7 +55,8 @@ class Client implements ImppClient, ConversationHost {
   private readonly connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
   private readonly errors = new Subject<ImppError>();
   private readonly inbox = new Subject<InstantMessage>();
-  private readonly watcherMap = new BehaviorSubject<ReadonlyMap<string, Watcher>>(new Map());
+  private readonly watcherMap = new Map<string, Watcher>();
+  private readonly watcherList = new BehaviorSubject<readonly Watcher[]>([]);
   private readonly presences = new PresenceStore();
   private readonly roster = new RosterStore(this.presences);
   readonly convos = new ConversationStore();
@@ -67,11 +68,11 @@ class Client implements ImppClient, ConversationHost {
   private connecting: Promise<void> | undefined;
   private readonly sender: Sender;
 
-  readonly connection$ = this.connection.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
+  readonly connection$ = this.connection.asObservable();
   readonly errors$ = this.errors.asObservable();
   readonly inbox$ = this.inbox.asObservable();
   readonly buddies$: Observable<readonly Buddy[]> = this.roster.buddies$;
-  readonly watchers$: Observable<readonly Watcher[]> = this.watcherMap.pipe(map((m) => [...m.values()]));
+  readonly watchers$: Observable<readonly Watcher[]> = this.watcherList.asObservable();
   readonly unread$ = this.convos.unread$;
   readonly selfPresence$: Observable<Presence>;
 
@@ -225,14 +226,14 @@ class Client implements ImppClient, ConversationHost {
   }
 
   private setWatcher(id: string, w: Watcher | undefined): void {
-    const next = new Map(this.watcherMap.value);
-    if (w) next.set(id, w);
-    else next.delete(id);
-    this.watcherMap.next(next);
+    if (w) this.watcherMap.set(id, w);
+    else if (!this.watcherMap.delete(id)) return;
+    this.watcherList.next([...this.watcherMap.values()]);
   }
 
   private setConnection(status: ConnectionStatus): void {
     const was = this.connection.value.state;
+    if (status.state === was && status.error === this.connection.value.error) return;
     this.connection.next(status);
     if (status.state === 'online' && was !== 'online') this.resume();
     if (status.state !== 'online' && was === 'online') this.presences.forgetAll((id) => this.watched.get(id) ?? this.roster.get(id)?.address ?? parseAddress(id));

@@ -1,6 +1,6 @@
 // Per-peer message logs: inbound and outbound entries, delivery updates, typing and unread
 // counts. Emissions are batched per microtask so a burst of N messages costs one list copy.
-import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import type { ConversationEntry } from './client-api.js';
 import type { Delivery } from './message.js';
 
@@ -28,7 +28,7 @@ export class ConversationStore {
   }
 
   typing$(peer: string): Observable<boolean> {
-    return this.log(peer).typing.pipe(distinctUntilChanged());
+    return this.log(peer).typing.asObservable();
   }
 
   entries(peer: string): readonly ConversationEntry[] {
@@ -79,7 +79,7 @@ export class ConversationStore {
     const log = this.log(peer);
     clearTimeout(log.typingTimer);
     if (typing) log.typingTimer = setTimeout(() => log.typing.next(false), TYPING_TIMEOUT_MS);
-    log.typing.next(typing);
+    if (log.typing.value !== typing) log.typing.next(typing);
   }
 
   clearUnread(peer: string): void {

@@ -1,7 +1,7 @@
 // The outbox: every send() lives here from `queued` until it is confirmed or fails, so a
 // dropped socket never loses it (BAD-INPUTS "Reliability promise"). In memory for now;
 // IndexedDB durability is a later step behind the same interface.
-import { BehaviorSubject, distinctUntilChanged, type Observable } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
 import { isProgress, type Delivery, type InstantMessage } from './message.js';
 
 interface OutboxEntry {
@@ -19,7 +19,7 @@ export class Outbox {
   }
 
   state$(id: string): Observable<Delivery> | undefined {
-    return this.entries.get(id)?.state.pipe(distinctUntilChanged((a, b) => a.state === b.state && a.error === b.error));
+    return this.entries.get(id)?.state.asObservable(); // advance() only moves forward: no repeats
   }
 
   get(id: string): InstantMessage | undefined {
