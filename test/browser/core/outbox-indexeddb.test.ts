@@ -23,6 +23,16 @@ function fakeTransport(self: string, online: boolean) {
   return { transport, sent };
 }
 
+/** Polls `read` until `done` holds (the store is written asynchronously), failing after `ms`. */
+async function waitFor<T>(read: () => Promise<T> | T, done: (v: T) => boolean, ms = 5000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 describe('durable outbox (IndexedDB)', () => {
   it('restores queued messages after a reload with state queued and their original ids, then sends them once', async () => {
     const self = `u${Math.random().toString(36).slice(2)}@example.com`;
@@ -30,18 +40,19 @@ describe('durable outbox (IndexedDB)', () => {
     const page1 = createClient({ transport: before.transport });
     const a = page1.send('bob@example.com', 'one');
     const b = page1.send('bob@example.com', 'two');
-    await new Promise((r) => setTimeout(r, 100)); // writes commit
-    const rows = await (await indexedDbOutboxStore(`fake:${self}`)).load();
+    const store = await indexedDbOutboxStore(`fake:${self}`);
+    const rows = await waitFor(() => store.load(), (r) => r.length === 2);
     expect(rows.map((m) => m.id)).to.deep.equal([a.id, b.id]);
 
     const after = fakeTransport(self, true);
     const page2 = createClient({ transport: after.transport });
     const entries = await firstValueFrom(page2.conversation('bob@example.com').messages$.pipe(filter((e) => e.length === 2)));
     expect(entries.map((e) => e.message.id)).to.deep.equal([a.id, b.id]);
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => after.sent.length, (n) => n >= 2);
+    await new Promise((r) => setTimeout(r, 100)); // and nothing more: each is sent once
     expect(after.sent.map((m) => m.id)).to.deep.equal([a.id, b.id]);
     expect(after.sent.map((m) => m.body)).to.deep.equal(['one', 'two']);
     // Confirmed messages leave the store: a third page has nothing to resend.
-    expect(await (await indexedDbOutboxStore(`fake:${self}`)).load()).to.deep.equal([]);
+    expect(await waitFor(() => store.load(), (r) => r.length === 0)).to.deep.equal([]);
   });
 });
