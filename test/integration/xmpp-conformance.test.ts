@@ -34,6 +34,7 @@ function xmppFactory(): ConformanceFactory {
       unknownRecipient: true,
       offlineStorage: true,
       history: true,
+      rooms: true, // XEP-0045 on conference.<domain>
     },
     timing: { timeoutMs: 5000, quietMs: 300 },
   };

@@ -18,6 +18,8 @@ import { bareJid } from './jid.js';
 import type { StanzaLink } from './link.js';
 import { mam } from './mam.js';
 import { messages } from './messages.js';
+import { muc } from './muc.js';
+import { mucInvites } from './muc-invite.js';
 import { ping, PING_NS } from './ping.js';
 import { presence } from './presence.js';
 import { receiptRequest, receipts } from './receipts.js';
@@ -42,19 +44,31 @@ const HANDLED = new Set([ROSTER_NS, BLOCKING_NS, DISCO_INFO_NS, PING_NS]);
 export interface XmppTransportOptions {
   /** This device's presence priority, 0..1 (mapped to XMPP −128..127). */
   readonly priority?: number;
+  /** XEP-0045 service of group sessions (`room(client, name)`); default `conference.<domain>`. */
+  readonly mucService?: string;
 }
 
-function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: XmppTransportOptions & { extras: () => readonly XmlElement[] }) {
+type AttachOptions = XmppTransportOptions & { extras: () => readonly XmlElement[]; published: () => PresenceUpdate; roomDomain: string };
+
+function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: AttachOptions) {
   const r = roster(link, emit);
   const subs = subscriptions(link, emit);
   // #36 + RFC 6121 §4.3: presence counts only from contacts we are subscribed to.
   const subscribedTo = (bare: Address) => ['to', 'both'].includes(r.get(bare)?.subscription ?? 'none');
   const pres = presence(link, emit, { accepts: subscribedTo, ...opts });
   const block = blocking(link);
+  const rooms = muc(link, emit, { published: opts.published });
+  // XEP-0045 §7.5/§7.8: occupants' private messages and invitation fallbacks are room traffic,
+  // never 1:1 conversations with the room (muc.ts reports the private ones).
+  const isRoom = (a: Address) => (a.domain === opts.roomDomain && a.domain !== link.jid.domain) || rooms.has(a);
+  const direct = (e: TransportEvent) => {
+    if (e.type === 'message' ? isRoom(e.message.from) || isRoom(e.message.to) : e.type === 'typing' && isRoom(e.from)) return;
+    emit(e);
+  };
   const m = {
     roster: r, subs, pres, block,
-    messages: messages(link, emit), receipts: receipts(link, emit), chat: chatStates(link, emit),
-    carbons: carbons(link, emit), mam: mam(link),
+    messages: messages(link, direct), receipts: receipts(link, emit), chat: chatStates(link, direct),
+    carbons: carbons(link, direct), mam: mam(link), muc: rooms, invites: mucInvites(link, emit),
   };
   const wiring: Subscription[] = [
     r.changes$.subscribe((c) => {
@@ -83,6 +97,7 @@ function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: XmppT
  */
 export function xmppTransport(session: SessionPort, self: Address, opts: XmppTransportOptions = {}): Transport {
   const events = new Subject<TransportEvent>();
+  const roomDomain = opts.mucService ?? `conference.${bareJid(self).domain}`;
   // Message id → archive id, so `history({ before })` accepts either (XEP-0313 pages by archive id).
   const archiveIds = new Map<string, string>();
   const remember = (m: InstantMessage) => {
@@ -110,7 +125,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   const login = async (l: StanzaLink): Promise<void> => {
     mods?.dispose();
     link = l;
-    mods = attach(l, emit, { ...opts, extras }); // synchronously: no stanza slips by
+    mods = attach(l, emit, { ...opts, extras, published: () => published, roomDomain }); // synchronously: no stanza slips by
     caps ??= capsElement();
     await mods.roster.fetch(); // RFC 6121 §2.2: before initial presence
     capsEl = await caps;
@@ -126,7 +141,10 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   session.status$.subscribe(({ state, resumed, error }) => {
     if (state !== 'online') {
       online = false;
-      if (state !== 'reconnecting') mods?.pres.reset();
+      if (state !== 'reconnecting') {
+        mods?.pres.reset();
+        mods?.muc.reset();
+      }
       emit({ type: 'connection', state, ...(error ? { error } : {}) });
       return;
     }
@@ -134,6 +152,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     if (l === undefined) return;
     if (resumed && mods && link === l) return void ((online = true), emit({ type: 'connection', state: 'online' }));
     mods?.pres.reset();
+    mods?.muc.reset(); // room presence died with the session; the core rejoins
     loggingIn = login(l).then(
       () => void ((online = true), emit({ type: 'connection', state: 'online' })),
       (e) => {
@@ -160,7 +179,8 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
       }
       case 'publish':
         published = { availability: cmd.availability, ...(cmd.note ? { note: cmd.note } : {}) };
-        return m.pres.send(published);
+        m.pres.send(published);
+        return m.muc.presence();
       case 'approve': return m.subs.approve(bareJid(cmd.address));
       case 'deny': return m.subs.deny(bareJid(cmd.address));
       case 'block': return m.block.block(bareJid(cmd.address));
@@ -187,12 +207,18 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
         page.forEach(remember);
         return page;
       }
+      case 'room-join': return m.muc.join(cmd.room, cmd.nick, cmd.history);
+      case 'room-leave': return m.muc.leave(cmd.room);
+      case 'room-send': return m.muc.send(cmd.room, cmd.message);
+      case 'room-subject': return m.muc.subject(cmd.room, cmd.subject);
+      case 'room-invite': return m.invites.invite(cmd.room, cmd.addresses, cmd.reason);
     }
   };
 
   return {
     self: bareJid(self),
     protocol: 'xmpp',
+    roomDomain,
     events$: events.asObservable(),
     async connect(signal?: AbortSignal): Promise<void> {
       try {
