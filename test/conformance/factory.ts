@@ -17,6 +17,8 @@ export interface ConformanceCapabilities {
   readonly offlineStorage?: boolean;
   /** The server keeps history (`loadOlder`). Default true. */
   readonly history?: boolean;
+  /** Group sessions (`room(client, …)`, XEP-0045 on XMPP). Default false. */
+  readonly rooms?: boolean;
 }
 
 /** Makes signed-in users on one backend. */
