@@ -77,10 +77,13 @@ class RoomSession implements Room {
     await this.host.command({ type: 'room-subject', room: this.address, subject });
   }
 
-  /** Rejoin after a reconnect; mark the session as no longer joined when the link drops. */
+  /**
+   * Rejoin after a reconnect. A drop alone changes nothing: XEP-0198 resumption keeps room
+   * membership, and after a new session the transport reports occupants leaving and the
+   * rejoin (answered at once when still joined) brings everything back without flapping.
+   */
   onConnection(online: boolean): void {
     if (online && this.wanted) this.enter().catch(() => undefined); // the failure shows on status$
-    if (!online && this.status.value.state === 'joined') this.setStatus({ state: 'joining', nick: this.status.value.nick });
   }
 
   onEvent(e: RoomEvent): void {
@@ -105,17 +108,17 @@ class RoomSession implements Room {
   }
 
   private async enter(): Promise<void> {
-    if (!this.host.online) {
-      this.setStatus({ state: 'joining' });
-      return;
-    }
-    this.setStatus({ state: 'joining', nick: this.status.value.nick });
+    const joined = this.status.value.state === 'joined';
+    if (!joined) this.setStatus({ state: 'joining', nick: this.status.value.nick });
+    if (!this.host.online) return; // joins once the connection is back
     try {
       const { nick } = await this.host.command({ type: 'room-join', room: this.address, nick: this.options.nick ?? this.host.self.local, history: this.options.history ?? 20 });
       this.setStatus({ state: 'joined', nick });
       for (const [id, state] of this.outgoing) if (state.value.state === 'queued') this.transmit(this.entryOf(id)!.message);
     } catch (e) {
       const error = ImppError.from(e, 'transport/closed', `Could not join ${this.address.toString()}.`);
+      // Interrupted by a dropped link: the next connection retries; anything else failed.
+      if (error.code === 'client/disconnected' || error.code === 'transport/closed') return;
       this.setStatus({ state: 'failed', error });
       throw error;
     }
@@ -160,7 +163,8 @@ class RoomSession implements Room {
   }
 
   private setStatus(status: RoomStatus): void {
-    this.status.next(status);
+    const now = this.status.value;
+    if (now.state !== status.state || now.nick !== status.nick || now.error !== status.error) this.status.next(status);
   }
 }
 

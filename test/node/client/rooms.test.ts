@@ -75,15 +75,17 @@ test('participants come and go, others\' messages arrive once, and the subject r
   assert.equal(await firstValueFrom(r.subject$), 'Design review <b>10:00</b>', 'subject is data, kept verbatim');
 });
 
-test('after a reconnect the room is joined again until left', async () => {
+test('a dropped link does not flap the room status; after reconnecting it is joined again until left', async () => {
   const { transport, client } = await joined();
   const r = roomOf(client, 'design');
   await r.join();
+  const states: string[] = [];
+  r.status$.subscribe((s) => states.push(s.state));
   transport.drop();
-  assert.equal((await firstValueFrom(r.status$)).state, 'joining');
   await transport.connect();
   await tick();
-  assert.equal(transport.count('room-join'), 2);
+  assert.equal(transport.count('room-join'), 2, 'rejoined (the transport answers at once when still joined)');
+  assert.deepEqual(states, ['joined'], 'no joined → joining → joined flapping');
   await r.leave();
   transport.drop();
   await transport.connect();
@@ -114,4 +116,23 @@ test('booking ids map to room names deterministically and safely', async () => {
     assert.equal(tryParseAddress(`${name}@rooms.example.com`)?.local, name);
   }
   await assert.rejects(roomNameForBooking(''), (e: unknown) => ImppError.is(e, 'client/invalid-argument'));
+});
+
+test('a join interrupted by a dropped link keeps trying instead of failing', async () => {
+  const transport = new FakeTransport();
+  let first = true;
+  transport.handler = async (cmd) => {
+    if (cmd.type !== 'room-join') return undefined;
+    if (first) { first = false; throw new ImppError('client/disconnected', 'link dropped'); }
+    return { nick: 'alice' };
+  };
+  const client = createClient({ transport, outbox: 'memory' });
+  await tick();
+  const r = roomOf(client, 'design');
+  await r.join();
+  assert.equal((await firstValueFrom(r.status$)).state, 'joining');
+  transport.drop();
+  await transport.connect();
+  await tick();
+  assert.equal((await firstValueFrom(r.status$)).state, 'joined');
 });
