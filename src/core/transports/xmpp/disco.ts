@@ -14,6 +14,8 @@ export const FEATURES: readonly string[] = [
   'http://jabber.org/protocol/caps',
   DISCO_INFO_NS,
   'http://jabber.org/protocol/chatstates',
+  'http://jabber.org/protocol/muc',
+  'jabber:x:conference', // XEP-0249 §4: we accept direct invitations
   'urn:xmpp:chat-markers:0',
   'urn:xmpp:ping',
   'urn:xmpp:receipts',
