@@ -1,6 +1,6 @@
 /**
- * The element tree `parseXml` (xml.ts) produces, a builder and a hand-written escaping serializer
- * (never the parser library's builder), plus small navigation helpers. No parser import here.
+ * The element tree `parseXml` (xml.ts) produces, a builder and a hand-written escaping
+ * serializer, plus small navigation helpers. Nothing here parses, so builders stay small.
  * @module
  */
 import { escapeXmlAttr, escapeXmlText, isQName, notWellFormed } from './xml-chars.js';

@@ -165,6 +165,91 @@ describe('parseXml: refusing bad input (BAD-INPUTS.md)', () => {
   });
 });
 
+describe('parseXml: linear time and fault precedence', () => {
+  const KIB64 = 64 * 1024;
+  /** `head`, `unit` repeated, `tail`: as close to 64 KiB as the units allow. */
+  const fill = (head: string, unit: string, tail = '') => head + unit.repeat(Math.floor((KIB64 - head.length - tail.length) / unit.length)) + tail;
+  const prefixes = Array.from({ length: 1500 }, (_, i) => ` xmlns:p${i}="u"`).join('');
+  const sibling = (attr: string) => `<b ${attr}="urn:example:a-namespace-name-of-some-length"/>`;
+
+  test('64 KiB pathological documents are each parsed or refused in under 50 ms', () => {
+    const cases: Record<string, string> = {
+      '60k "<a"': fill('', '<a'),
+      'nested quotes': fill('', `<a x='"<a y="'`),
+      'quotes in a value': fill('<a x="', `'"`),
+      'an unclosed value': fill('<a x="', 'y'),
+      'bare ampersands': fill('<a>', '&', '</a>'),
+      'broken character references': fill('<a>', '&#x1', '</a>'),
+      'almost entities': fill('<a>', '&amp', '</a>'),
+      'near-CDATA ends': fill('<a>', ']]', '</a>'),
+      'unclosed CDATA starts': fill('<a>', '<![CDATA[', '</a>'),
+      'quotes in a declaration': fill('<?xml ', `'"`, '?><a/>'),
+      'one attribute repeated': fill('<a', ' x="1"', '/>'),
+      'spaces in tags': fill('<a', ' ', '></a>'),
+      'a long name': fill('<', 'a', '/>'),
+      'a long name with colons': fill('<', 'a:', '/>'),
+      'entities': fill('<a>', '&lt;', '</a>'),
+      'character references': fill('<a>', '&#x1F600;', '</a>'),
+      'comments': fill('<a>', '<!--', '</a>'),
+      // 1,500 prefixes in scope, then hundreds of elements declaring one more each: a scope
+      // copied per element is quadratic (the previous implementation took a quarter of a second).
+      'declarations under many prefixes': fill(`<r${prefixes}>`, sibling('xmlns:q'), '</r>'),
+      'default namespaces under many prefixes': fill(`<r${prefixes}>`, sibling('xmlns'), '</r>'),
+      'deep nesting': fill('', '<a>'),
+    };
+    for (const [what, xml] of Object.entries(cases)) {
+      assert.ok(xml.length > 60_000 && xml.length <= KIB64, what);
+      let best = Infinity;
+      for (let round = 0; round < 5; round++) {
+        const t0 = performance.now();
+        try {
+          parseXml(xml);
+        } catch (e) {
+          assert.ok(e instanceof CodecError, `${what}: ${String(e)}`);
+        }
+        best = Math.min(best, performance.now() - t0);
+      }
+      assert.ok(best < 50, `${what}: ${best.toFixed(1)} ms`);
+    }
+  });
+
+  test('a declaration is in scope for the element and its content only (Namespaces in XML §6.1)', () => {
+    rejects('<r><a xmlns:p="urn:p"/><p:b/></r>', 'codec/not-well-formed');
+    rejects('<r><a xmlns:p="urn:p"></a><b p:x="1"/></r>', 'codec/not-well-formed');
+    const r = parseXml('<r xmlns="urn:r"><a xmlns="urn:a"><b/></a><c/></r>');
+    assert.deepEqual(childrenOf(r).map((e) => e.ns), ['urn:a', 'urn:r']);
+    assert.equal(child(child(r, 'a')!, 'b')!.ns, 'urn:a');
+  });
+
+  test('restricted XML anywhere outranks an earlier syntax error; a bad character outranks both', () => {
+    rejects('<a x=1><!-- c --></a>', 'codec/restricted-xml');
+    rejects('<q:a><?pi?></q:a>', 'codec/restricted-xml');
+    rejects('<a>&bogus;</a><!DOCTYPE a>', 'codec/restricted-xml');
+    rejects('<a><b></a><!-- c -->', 'codec/restricted-xml');
+    rejects('<a>\u0001<!-- c --></a>', 'codec/not-well-formed');
+    // …but a structural fault the old scan met first still wins, as before.
+    rejects('<a/><b/><!-- c -->', 'codec/not-well-formed');
+    rejects('<a x="<"><!-- c --></a>', 'codec/not-well-formed');
+  });
+
+  test('elements without attributes share one frozen, null-prototype attribute map', () => {
+    const root = parseXml('<a><b/><c/></a>');
+    const [b, c] = childrenOf(root);
+    assert.equal(Object.getPrototypeOf(b!.attrs), null);
+    assert.ok(Object.isFrozen(b!.attrs));
+    assert.equal(b!.attrs, c!.attrs);
+    assert.deepEqual(Object.keys(root.attrs), []);
+  });
+
+  test('astral characters are fine in text and values but not in names (as before); pairs are not lone surrogates', () => {
+    assert.equal(textOf(parseXml('<a>😀\u{10FFFD}</a>')), '😀\u{10FFFD}');
+    assert.equal(parseXml('<a v="😀&#x1F600;"/>').attrs.v, '😀😀');
+    rejects('<\u{10000}/>', 'codec/not-well-formed');
+    rejects('<a>\uDE00\uD83D</a>', 'codec/not-well-formed');
+    rejects('<a>&#xDE00;</a>', 'codec/not-well-formed');
+  });
+});
+
 describe('serializeXml and el', () => {
   test('text and attributes are escaped so nothing can break out', () => {
     const e = el('a', { t: '"><script>&', n: 7, skip: undefined }, '</a><script>alert(1)</script>&', el('b'));
