@@ -6,12 +6,19 @@ import { parseAddress } from './address.js';
 import { ImppError } from './errors.js';
 import type { InstantMessage } from './message.js';
 
+/** A message waiting in the outbox; `sentAt` once the transport took it (no receipt yet). */
+export interface StoredMessage {
+  readonly message: InstantMessage;
+  readonly sentAt?: number;
+}
+
 /** Persistence behind the outbox. Every method rejects only with an ImppError `storage/*`. */
 export interface OutboxStore {
   readonly kind: 'indexeddb' | 'memory';
   /** Messages of this owner still waiting to be confirmed, oldest first. */
-  load(): Promise<InstantMessage[]>;
-  put(message: InstantMessage): Promise<void>;
+  load(): Promise<StoredMessage[]>;
+  /** Stores (or updates) a message; `sentAt` marks it sent but not yet receipted. */
+  put(message: InstantMessage, sentAt?: number): Promise<void>;
   delete(id: string): Promise<void>;
 }
 
@@ -26,6 +33,7 @@ interface Row {
   contentType: string;
   timestamp: number;
   thread?: string;
+  sentAt?: number;
 }
 
 const DB = 'impp-kit';
@@ -33,11 +41,11 @@ const STORE = 'outbox';
 
 /** An in-memory store: survives reconnects, not reloads. */
 export function memoryOutboxStore(): OutboxStore {
-  const rows = new Map<string, InstantMessage>();
+  const rows = new Map<string, StoredMessage>();
   return {
     kind: 'memory',
     load: async () => [...rows.values()],
-    put: async (m) => void rows.set(m.id, m),
+    put: async (message, sentAt) => void rows.set(message.id, sentAt === undefined ? { message } : { message, sentAt }),
     delete: async (id) => void rows.delete(id),
   };
 }
@@ -79,17 +87,20 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
     load: () =>
       guard(async () => {
         const rows = (await db.getAllFromIndex(STORE, 'owner', IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]))) as Row[];
-        return rows.flatMap((r) => {
+        return rows.flatMap((r): StoredMessage[] => {
           try {
-            return [{ id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread }];
+            const message = { id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread };
+            return [r.sentAt === undefined ? { message } : { message, sentAt: r.sentAt }];
           } catch {
             return []; // a row we cannot read back is not ours to resend
           }
         });
       }),
-    put: (m) =>
+    put: (m, sentAt) =>
       guard(async () => {
-        const row: Row = { key: `${owner}\u0000${m.id}`, owner, seq: seq++, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread };
+        const key = `${owner}\u0000${m.id}`;
+        const old = sentAt === undefined ? undefined : ((await db.get(STORE, key)) as Row | undefined);
+        const row: Row = { key, owner, seq: old?.seq ?? seq++, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt };
         await db.put(STORE, row); // resolves after the transaction commits
       }),
     delete: (id) => guard(() => db.delete(STORE, `${owner}\u0000${id}`)),

@@ -38,8 +38,11 @@ export class Outbox {
     return next;
   }
 
-  /** Messages still waiting for the wire, oldest first (Map keeps insertion order). */
+  /** Messages still waiting for the wire, oldest first (restored ones before newer ones). */
   queued(): InstantMessage[] {
-    return [...this.entries.values()].filter((e) => e.state.value.state === 'queued').map((e) => e.message);
+    return [...this.entries.values()]
+      .filter((e) => e.state.value.state === 'queued')
+      .map((e) => e.message)
+      .sort((a, b) => a.timestamp - b.timestamp); // stable: equal times keep insertion order
   }
 }

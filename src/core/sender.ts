@@ -8,7 +8,7 @@ import type { Dedupe } from './dedupe.js';
 import { ImppError } from './errors.js';
 import type { Delivery, InstantMessage } from './message.js';
 import { Outbox } from './outbox.js';
-import type { OutboxStore } from './outbox-store.js';
+import type { OutboxStore, StoredMessage } from './outbox-store.js';
 import { prepareMessage } from './send.js';
 import type { Transport } from './transports/transport.js';
 
@@ -21,8 +21,18 @@ export interface SenderHost {
   report(error: ImppError): void;
 }
 
+/**
+ * How long a message the transport took but nobody receipted is offered again after a new
+ * session or a reload: a server can acknowledge and then lose it in a restart (BAD-INPUTS #51).
+ * Receivers deduplicate by (sender, id), so the repeat is harmless; the window bounds it.
+ */
+export const RESEND_WINDOW_MS = 120_000;
+
 export class Sender {
   private readonly outbox = new Outbox();
+  /** Sent but not receipted: id → when it was sent, until a receipt or the window closes. */
+  private readonly inflight = new Set<string>();
+  private readonly unconfirmed = new Map<string, { sentAt: number; timer: ReturnType<typeof setTimeout> }>();
   /** Pending store writes: a message reaches the wire only after its write committed. */
   private readonly writes = new Map<string, Promise<void>>();
   private readonly store: Promise<OutboxStore>;
@@ -59,10 +69,19 @@ export class Sender {
     if (this.host.online) this.transmit(message);
   }
 
-  /** After (re)connecting: everything still queued goes out, oldest first. */
-  flush(): void {
+  /**
+   * After (re)connecting: everything still queued goes out, oldest first; unless the session
+   * was resumed (the server kept it), recent sent-but-unreceipted messages go out again too.
+   */
+  flush(resumed = false): void {
+    const connectedAt = Date.now(); // only what an earlier session sent is offered again
     void this.store.then(() => {
       for (const message of this.outbox.queued()) this.transmit(message);
+      if (resumed) return;
+      for (const [id, { sentAt }] of this.unconfirmed) {
+        const message = sentAt < connectedAt ? this.outbox.get(id) : undefined;
+        if (message !== undefined) this.transport.command({ type: 'send', message }).catch(() => undefined);
+      }
     });
   }
 
@@ -80,11 +99,16 @@ export class Sender {
     this.writes.set(message.id, write);
   }
 
-  /** Messages a previous page left unconfirmed come back as queued, with their ids. */
+  /** Messages a previous page left unconfirmed come back as queued, with their ids, oldest first. */
   private async restore(store: OutboxStore): Promise<void> {
     try {
-      for (const message of await store.load()) {
+      const rows: StoredMessage[] = await store.load();
+      for (const { message, sentAt } of rows) {
         if (this.outbox.get(message.id) !== undefined) continue;
+        if (sentAt !== undefined && Date.now() - sentAt > RESEND_WINDOW_MS) {
+          void store.delete(message.id).catch(() => undefined); // sent long ago: the window closed
+          continue;
+        }
         this.outbox.add(message);
         this.host.dedupe.first(message);
         this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
@@ -100,14 +124,21 @@ export class Sender {
   }
 
   private sendNow(message: InstantMessage): void {
-    if (this.outbox.delivery(message.id)?.state !== 'queued') return; // confirmed meanwhile
+    const { id } = message;
+    // Confirmed meanwhile, or already on its way (a restore and a reconnect flush can meet).
+    if (this.outbox.delivery(id)?.state !== 'queued' || this.inflight.has(id)) return;
+    this.inflight.add(id);
     this.transport.command({ type: 'send', message }).then(
-      () => this.advance(message.id, { state: 'sent' }),
+      () => {
+        this.inflight.delete(id);
+        this.advance(id, { state: 'sent' });
+      },
       (e: unknown) => {
+        this.inflight.delete(id);
         const error = ImppError.from(e, 'transport/closed', 'The message could not be sent.');
         // A dropped connection leaves it queued for the next session; anything else fails it.
         if (error.code === 'client/disconnected' || error.code === 'transport/closed') return;
-        this.advance(message.id, { state: 'failed', error });
+        this.advance(id, { state: 'failed', error });
       },
     );
   }
@@ -115,9 +146,25 @@ export class Sender {
   private advance(id: string, delivery: Delivery): void {
     if (!this.outbox.advance(id, delivery)) return;
     this.host.convos.setDelivery(id, delivery);
-    // Confirmed by the transport (or failed for good): no longer ours to resend after a reload.
-    if (delivery.state !== 'queued') {
-      void this.store.then((s) => s.delete(id)).catch((e: unknown) => this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.')));
+    const storage = (e: unknown) => this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.'));
+    const pending = this.unconfirmed.get(id);
+    if (pending !== undefined) clearTimeout(pending.timer);
+    this.unconfirmed.delete(id);
+    if (delivery.state === 'sent') {
+      // Taken but not receipted: keep it (marked) for a bounded resend window.
+      const sentAt = Date.now();
+      const timer = setTimeout(() => this.forget(id), RESEND_WINDOW_MS);
+      this.unconfirmed.set(id, { sentAt, timer });
+      void this.store.then((s) => s.put(this.outbox.get(id)!, sentAt)).catch(storage);
+    } else if (delivery.state !== 'queued') {
+      // Receipted, read or failed for good: no longer ours to resend.
+      void this.store.then((s) => s.delete(id)).catch(storage);
     }
+  }
+
+  /** The resend window of a sent message closed without a receipt. */
+  private forget(id: string): void {
+    this.unconfirmed.delete(id);
+    void this.store.then((s) => s.delete(id)).catch(() => undefined);
   }
 }

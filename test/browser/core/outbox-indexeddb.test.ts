@@ -20,7 +20,7 @@ function fakeTransport(self: string, online: boolean) {
     disconnect: async () => { events.next({ type: 'connection', state: 'offline' }); },
     command: (async (cmd: TransportCommand) => { if (cmd.type === 'send') sent.push(cmd.message); }) as Transport['command'],
   };
-  return { transport, sent };
+  return { transport, sent, events };
 }
 
 /** Polls `read` until `done` holds (the store is written asynchronously), failing after `ms`. */
@@ -42,7 +42,7 @@ describe('durable outbox (IndexedDB)', () => {
     const b = page1.send('bob@example.com', 'two');
     const store = await indexedDbOutboxStore(`fake:${self}`);
     const rows = await waitFor(() => store.load(), (r) => r.length === 2);
-    expect(rows.map((m) => m.id)).to.deep.equal([a.id, b.id]);
+    expect(rows.map((r) => r.message.id)).to.deep.equal([a.id, b.id]);
 
     const after = fakeTransport(self, true);
     const page2 = createClient({ transport: after.transport });
@@ -52,7 +52,9 @@ describe('durable outbox (IndexedDB)', () => {
     await new Promise((r) => setTimeout(r, 100)); // and nothing more: each is sent once
     expect(after.sent.map((m) => m.id)).to.deep.equal([a.id, b.id]);
     expect(after.sent.map((m) => m.body)).to.deep.equal(['one', 'two']);
-    // Confirmed messages leave the store: a third page has nothing to resend.
+    // Sent but not receipted: kept (marked sent) for the resend window. A receipt removes them.
+    expect((await waitFor(() => store.load(), (r) => r.every((x) => x.sentAt !== undefined))).map((r) => r.sentAt !== undefined)).to.deep.equal([true, true]);
+    for (const m of after.sent) after.events.next({ type: 'receipt', id: m.id, peer: m.to, state: 'delivered' });
     expect(await waitFor(() => store.load(), (r) => r.length === 0)).to.deep.equal([]);
   });
 });

@@ -16,7 +16,7 @@ test('without IndexedDB the outbox falls back to memory and says so once on erro
   assert.deepEqual(codes, ['storage/unavailable']);
 });
 
-test('a message is written to the store before the transport sees it, and deleted once confirmed', async () => {
+test('a message is written to the store before the transport sees it, marked when sent, deleted once receipted', async () => {
   const order: string[] = [];
   const inner = memoryOutboxStore();
   let release!: () => void;
@@ -24,7 +24,7 @@ test('a message is written to the store before the transport sees it, and delete
   const store = {
     kind: 'memory' as const,
     load: inner.load,
-    put: async (m: InstantMessage) => { await gate; order.push('stored'); await inner.put(m); },
+    put: async (m: InstantMessage, sentAt?: number) => { await gate; order.push(sentAt === undefined ? 'stored' : 'marked sent'); await inner.put(m, sentAt); },
     delete: async (id: string) => { order.push('deleted'); await inner.delete(id); },
   };
   const transport = new FakeTransport();
@@ -37,7 +37,11 @@ test('a message is written to the store before the transport sees it, and delete
   release();
   await firstValueFrom(out.state$.pipe(filter((d) => d.state === 'sent')));
   await tick();
-  assert.deepEqual(order, ['stored', 'send', 'deleted']);
+  assert.deepEqual(order, ['stored', 'send', 'marked sent']);
+  assert.equal((await inner.load())[0]?.sentAt !== undefined, true, 'kept for the resend window (#51)');
+  transport.events.next({ type: 'receipt', id: out.id, peer: out.message.to, state: 'delivered' });
+  await tick();
+  assert.deepEqual(order, ['stored', 'send', 'marked sent', 'deleted']);
   assert.deepEqual(await inner.load(), []);
 });
 
