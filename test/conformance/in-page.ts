@@ -12,7 +12,7 @@ export function inPageFactory(channel = `conformance-${Math.random().toString(36
     uniqueUser: async () => `user${++counter}-${Math.random().toString(36).slice(2, 6)}`,
     address: (name) => `${name}@${DEFAULT_DOMAIN}`,
     user: async (name, options = {}) => inPage({ user: name, channel, ...options }),
-    capabilities: { priority: true, fetcherWatchers: true, unknownRecipient: true, offlineStorage: true, history: true },
+    capabilities: { priority: true, fetcherWatchers: true, unknownRecipient: true, offlineStorage: true, history: true, rooms: true },
     timing: { timeoutMs: 3000, quietMs: 150 },
   };
 }

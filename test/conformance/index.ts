@@ -12,10 +12,11 @@
 import type { ConformanceCase, ConformanceFactory } from './factory.js';
 import { messagingCases } from './messaging.js';
 import { presenceCases } from './presence.js';
+import { roomCases } from './rooms.js';
 import { subscriptionCases } from './subscription.js';
 
 export function conformanceCases(factory: ConformanceFactory): ConformanceCase[] {
-  return [...subscriptionCases(factory), ...presenceCases(factory), ...messagingCases(factory)];
+  return [...subscriptionCases(factory), ...presenceCases(factory), ...messagingCases(factory), ...roomCases(factory)];
 }
 
 export { Harness, withHarness } from './factory.js';

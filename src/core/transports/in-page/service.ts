@@ -10,6 +10,7 @@ import type { TransportEvent } from '../transport.js';
 import { Replica, type Liveness, type Signal } from './channel.js';
 import { deliver, diffSession, initSession, type Session } from './session.js';
 import { addr, HISTORY_PER_PAIR, key, parseKey, State, toMessage, wins, type DeviceRec, type MsgRec, type SubRec } from './state.js';
+import type { Rooms } from './rooms.js';
 
 export { newSession, type Session } from './session.js';
 
@@ -19,7 +20,10 @@ export { newSession, type Session } from './session.js';
  */
 export class InPageService {
   readonly state: State;
-  private readonly sessions = new Set<Session>();
+  readonly sessions = new Set<Session>();
+  /** The group-session part (rooms.ts; it registers itself here once loaded). */
+  rooms?: Rooms;
+  private roomsLoad?: Promise<Rooms>;
   private dirty = new Set<string>();
   private msgs = new Map<string, boolean>();
   private direct: [Session, TransportEvent][] = [];
@@ -68,6 +72,14 @@ export class InPageService {
     this.put('u', s.user, '', true);
     this.putDevice(s, { open: true, availability: 'available' });
     s.online = s.init = true;
+  }
+
+  /**
+   * Loads the room part on first use (a room command, or a room fact from another tab), so
+   * pages without group sessions never fetch it.
+   */
+  loadRooms(): Promise<Rooms> {
+    return (this.roomsLoad ??= import('./rooms.js').then((m) => new m.Rooms(this)));
   }
 
   leave(s: Session): void {
@@ -177,6 +189,8 @@ export class InPageService {
   }
 
   private changed(k: string, fresh: boolean): void {
+    // Room facts (upper-case kinds) belong to rooms.ts, loaded on the first one seen.
+    if (k[2]! < 'a') return void this.loadRooms().then((r) => r.changed(k, fresh), () => undefined);
     for (const u of this.state.indexKey(k)) this.dirty.add(u);
     const [kind, user, device] = parseKey(k);
     if (kind === 'd' && this.state.replica.get(k) === null) {
@@ -199,7 +213,7 @@ export class InPageService {
     }
   }
 
-  private schedule(): void {
+  schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setTimeout(() => this.flush(), 0); // never re-entrant: events always arrive after the command returned
@@ -229,6 +243,7 @@ export class InPageService {
       const m = this.state.replica.get(k) as MsgRec | null;
       if (m?.state === 'stored') this.state.replica.put(k, { ...m, state: 'delivered' });
     }
+    this.rooms?.flush();
     for (const done of flushed) done();
   }
 }

@@ -63,6 +63,8 @@ export function selfAddress(options: InPageOptions): Address {
 export class InPageTransport implements Transport {
   readonly protocol = 'in-page';
   readonly self: Address;
+  /** Group sessions live at `rooms.<domain>` (any domain works; this is what `room()` uses). */
+  readonly roomDomain: string;
   readonly events$: Observable<TransportEvent>;
   private readonly events = new Subject<TransportEvent>();
   private readonly session: Session;
@@ -71,6 +73,7 @@ export class InPageTransport implements Transport {
 
   constructor(options: InPageOptions, private readonly service: InPageService) {
     this.self = selfAddress(options);
+    this.roomDomain = `rooms.${this.self.domain}`;
     const device = text(options?.device ?? randomId(), 'device id', false)!;
     const priority = options?.priority;
     if (device === '' || (priority !== undefined && !(priority >= 0 && priority <= 1))) throw bad('device id or priority');
@@ -153,8 +156,8 @@ export class InPageTransport implements Transport {
         if (!Number.isInteger(max) || max < 1) throw bad('history size: expected a positive integer');
         return svc.history(s, peer(cmd.peer), text(cmd.before, 'message id'), Math.min(max, 500));
       }
-      default:
-        throw bad(`command type ${JSON.stringify((cmd as { type: unknown }).type)}`);
+      default: // room-* commands, and unknown ones (it rejects them), go to the lazily loaded room part
+        return (await svc.loadRooms()).command(s, cmd);
     }
   }
 
