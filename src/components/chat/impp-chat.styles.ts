@@ -1,0 +1,132 @@
+import { css } from 'lit';
+import { themeStyles } from '../theme.styles.js';
+
+export const chatStyles = [
+  themeStyles,
+  css`
+    :host {
+      display: block;
+      block-size: var(--impp-chat-height, 32rem);
+    }
+    .base {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      block-size: 100%;
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      overflow: hidden;
+    }
+    .muted {
+      color: var(--_muted);
+    }
+    [part='error'] {
+      margin: 0;
+      padding: var(--_space);
+    }
+    .log {
+      flex: 1 1 auto;
+      min-block-size: 0;
+      overflow-y: auto;
+      padding: var(--_space);
+      overscroll-behavior: contain;
+    }
+    .older {
+      display: flex;
+      justify-content: center;
+      margin-block-end: var(--_space);
+      font-size: 0.875em;
+    }
+    .messages {
+      list-style: none;
+      margin: 0;
+      padding: 0;
+      display: flex;
+      flex-direction: column;
+      gap: var(--_space);
+    }
+    .day {
+      align-self: center;
+      font-size: 0.8125em;
+      color: var(--_muted);
+      padding-inline: var(--_space);
+    }
+    .msg {
+      max-inline-size: min(80%, 40rem);
+      padding: calc(var(--_space) * 0.75) var(--_space);
+      border-radius: var(--_radius);
+      background: var(--_bubble-in);
+      align-self: flex-start;
+    }
+    .msg.out {
+      align-self: flex-end;
+      background: var(--_bubble-out);
+    }
+    .meta,
+    .state {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: calc(var(--_space) / 2);
+      font-size: 0.8125em;
+      color: var(--_muted);
+    }
+    .sender {
+      font-weight: 600;
+      color: var(--_text);
+    }
+    .body {
+      margin: 0.25em 0 0;
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .body a {
+      color: inherit;
+      text-decoration: underline;
+    }
+    .delivery-failed,
+    .unverified {
+      color: var(--_danger);
+    }
+    .more {
+      margin-block-start: 0.25em;
+      font-size: 0.8125em;
+    }
+    .new {
+      position: absolute;
+      inset-block-end: 7.5rem;
+      inset-inline-start: 50%;
+      translate: -50% 0;
+      border-radius: 999px;
+    }
+    :host(:dir(rtl)) .new {
+      translate: 50% 0;
+    }
+    .typing {
+      min-block-size: 1.4em;
+      padding-inline: var(--_space);
+      font-size: 0.8125em;
+    }
+    .composer {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: calc(var(--_space) / 2) var(--_space);
+      padding: var(--_space);
+      border-block-start: 1px solid var(--_border);
+      background: var(--_surface);
+    }
+    textarea {
+      resize: vertical;
+      min-block-size: 2.5em;
+    }
+    .composer p {
+      grid-column: 1 / -1;
+      margin: 0;
+      font-size: 0.8125em;
+    }
+    .composer p:empty {
+      display: none;
+    }
+  `,
+];

@@ -1,0 +1,176 @@
+import { ContextProvider } from '@lit/context';
+import { html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { first } from 'rxjs';
+import { ImppError, type ImppClient } from '../../core/index.js';
+import { clientContext } from '../context.js';
+import { ImppElement } from '../impp-element.js';
+import { strings } from '../strings.js';
+import { warn } from '../warn.js';
+import { clientStyles } from './impp-client.styles.js';
+import { transportLoader, transportNames } from './transport-loaders.js';
+
+const CONFIG = ['transport', 'user', 'device', 'channel'] as const;
+
+/**
+ * @summary Provides an IMPP client to the impp-kit components inside it.
+ *
+ * @description Either give it a client (`el.client = createClient({ transport })`) or let it
+ * create one from attributes: `<impp-client transport="in-page" user="alice">`. A client it
+ * created is disconnected when the element leaves the DOM; a client you gave it is yours.
+ * `theme="light|dark"` applies to every impp-kit component inside.
+ *
+ * @example
+ * ```html
+ * <impp-client transport="in-page" user="alice" channel="demo">
+ *   <impp-status></impp-status>
+ *   <impp-buddy-list></impp-buddy-list>
+ * </impp-client>
+ * ```
+ *
+ * @slot - The components (and anything else) that use the client.
+ *
+ * @csspart error - The message shown when the client could not be created.
+ *
+ * @cssproperty --impp-color-scheme - `light`, `dark` or `light dark` for the whole subtree.
+ */
+export class ImppClientElement extends ImppElement {
+  static override styles = clientStyles;
+
+  /**
+   * The client to provide. Set it to use your own client; read it to get the one the element
+   * created from its attributes (once {@link whenReady} resolves).
+   */
+  @property({ attribute: false }) client: ImppClient | undefined;
+
+  /** Transport to create a client with: `in-page` (built in), or one registered with `registerTransportLoader`. */
+  @property({ reflect: true }) transport: string | undefined;
+
+  /** The user to sign in as (for `in-page`: a name like `alice`, or an address). */
+  @property({ reflect: true }) user: string | undefined;
+
+  /** Device (resource) name of this client; optional. */
+  @property({ reflect: true }) device: string | undefined;
+
+  /** In-page channel: clients on the same channel see each other; optional. */
+  @property({ reflect: true }) channel: string | undefined;
+
+  /** Why the element could not create a client, if it failed. */
+  @state() error: ImppError | undefined;
+
+  private readonly provider = new ContextProvider(this, { context: clientContext });
+  /** The client this element created (and so must disconnect). */
+  private created: ImppClient | undefined;
+  /** Bumped whenever a pending creation becomes stale. */
+  private generation = 0;
+  private needsConfigure = false;
+  private credentials: { readonly jid: string; readonly password: string } | undefined;
+  private ready: Promise<ImppClient | undefined> = Promise.resolve(undefined);
+
+  /**
+   * Signs in with credentials the user typed (e.g. into a sign-in form), for transports that
+   * need them: they go to the transport loader once and are not kept, never in an attribute.
+   */
+  signIn(credentials: { readonly jid: string; readonly password: string }): Promise<ImppClient | undefined> {
+    this.credentials = credentials;
+    this.needsConfigure = true;
+    this.requestUpdate();
+    return this.whenReady();
+  }
+
+  /** Resolves with the client once the element has one (or `undefined` when it failed). */
+  whenReady(): Promise<ImppClient | undefined> {
+    return this.updateComplete.then(() => this.ready);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.needsConfigure = true;
+    this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.dispose();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (CONFIG.some((k) => changed.has(k))) this.needsConfigure = true;
+    if (changed.has('client')) {
+      if (this.client !== undefined && this.created !== undefined && this.client !== this.created) {
+        this.dispose(); // a client given by the page wins over ours
+      } else if (this.client === undefined && this.created === undefined && changed.get('client') !== undefined) {
+        this.needsConfigure = true; // the page took its client back: fall back to the attributes
+      }
+    }
+    if (this.needsConfigure && this.isConnected) {
+      this.needsConfigure = false;
+      this.configure();
+    }
+    this.provider.setValue(this.client);
+  }
+
+  protected override render() {
+    return html`${this.error === undefined
+        ? nothing
+        : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}<slot></slot>`;
+  }
+
+  /** Creates a client from the attributes, unless one was given. */
+  private configure(): void {
+    if (this.client !== undefined && this.client !== this.created) return;
+    this.dispose();
+    this.error = undefined;
+    const name = this.transport;
+    if (name === undefined || name === '') return;
+    const loader = transportLoader(name);
+    if (loader === undefined) {
+      const known = transportNames().join(', ');
+      this.error = new ImppError('component/invalid-attribute', strings().unknownTransport(name));
+      warn('component/invalid-attribute', `<impp-client transport="${name}"> is not a known transport (known: ${known}).`);
+      return;
+    }
+    const generation = ++this.generation;
+    const attribute = (n: string) => this.getAttribute(n) || undefined;
+    const credentials = this.credentials;
+    this.credentials = undefined; // handed over once, not kept on the element
+    this.ready = loader(credentials === undefined ? { attribute } : { attribute, credentials }).then(
+      (client) => {
+        if (generation !== this.generation) {
+          disconnectWhenSettled(client); // removed or reconfigured meanwhile
+          return undefined;
+        }
+        this.created = client;
+        this.client = client;
+        return client;
+      },
+      (cause: unknown) => {
+        if (generation !== this.generation) return undefined;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        this.error = ImppError.from(cause, 'component/invalid-attribute', strings().clientFailed(reason));
+        warn('component/invalid-attribute', `<impp-client transport="${name}"> could not create a client: ${reason}`);
+        return undefined;
+      },
+    );
+  }
+
+  /** Forgets (and disconnects) the client this element created. */
+  private dispose(): void {
+    this.generation++;
+    const created = this.created;
+    if (created === undefined) return;
+    this.created = undefined;
+    if (this.client === created) this.client = undefined;
+    disconnectWhenSettled(created);
+  }
+}
+
+/**
+ * Disconnects once a pending connect has settled: a `disconnect()` issued while the client is
+ * still connecting is overtaken by the connect completing (the session would stay online).
+ */
+function disconnectWhenSettled(client: ImppClient): void {
+  client.connection$
+    .pipe(first((c) => c.state !== 'connecting'))
+    .subscribe({ next: () => void client.disconnect().catch(() => undefined), error: () => undefined });
+}

@@ -1,0 +1,44 @@
+// Bundle-size budgets (scripts/size.mjs): a page that adds impp-kit pays at most this much.
+// These bundle the real sources with the release toolchain; a regression fails here.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+// @ts-expect-error -- plain .mjs script without type declarations
+import { formatTable, measure, writeReport } from '../../scripts/size.mjs';
+
+interface Row { name: string; budget?: number; min?: number; gzip?: number; ok: boolean; error?: string }
+
+const KB = 1024;
+
+describe('bundle size budgets (min+gzip)', { timeout: 300_000 }, () => {
+  let rows: Row[] = [];
+  before(async () => {
+    rows = await measure();
+    writeReport(rows);
+    console.log(formatTable(rows));
+  });
+
+  const within = (name: string, budgetKb: number) => {
+    const row = rows.find((r) => r.name === name);
+    assert.ok(row, `no size row named ${name}`);
+    assert.equal(row.error, undefined, `${name} did not build: ${row.error}`);
+    assert.ok(row.gzip! <= budgetKb * KB, `${name} is ${(row.gzip! / KB).toFixed(2)} KB min+gz, budget ${budgetKb} KB`);
+  };
+
+  test('core + in-page transport fits in 15 KB', () => within('core + in-page', 15));
+  test('components + lit fit in 15 KB on top of core', () => within('components + lit (core, rxjs external)', 15));
+  test('the CDN file (core, in-page, every element) fits in 30 KB', () =>
+    within('CDN impp-kit.min.js (core, in-page, components)', 30));
+  test('the CDN file plus the lazy XMPP chunk fits in 55 KB', () => within('CDN full (incl. XMPP)', 55));
+  test('the XMPP transport is not in the CDN file a page loads up front', () => {
+    const lazy = rows.find((r) => r.name === 'CDN XMPP chunk (lazy)');
+    assert.equal(lazy?.error, undefined, lazy?.error);
+    // A lazy chunk of a few hundred bytes would mean the transport got pulled into the entry.
+    assert.ok(lazy!.gzip! > 1 * KB, `lazy XMPP chunk is only ${lazy!.gzip} bytes`);
+  });
+  test('core + XMPP and codecs bundle on their own', () => {
+    for (const name of ['core + XMPP', 'codecs (all)']) {
+      const row = rows.find((r) => r.name === name);
+      assert.equal(row?.error, undefined, `${name}: ${row?.error}`);
+    }
+  });
+});
