@@ -19,6 +19,14 @@ import { RosterStore } from './roster-store.js';
 import { Sender } from './sender.js';
 import type { CommandResult, PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
 
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+
+/** Failures a retry cannot fix: wrong credentials or configuration (no retry loop, #52). */
+function isFatal(e: ImppError): boolean {
+  return e.code.startsWith('auth/') || e.code === 'client/invalid-argument' || e.code === 'address/invalid' || e.code === 'transport/unsupported';
+}
+
 /** Options of {@link createClient}. */
 export interface ClientOptions {
   /** The protocol binding, e.g. `inPage({ user: 'alice' })` or `xmppWebSocket({ … })`. */
@@ -66,6 +74,9 @@ class Client implements ImppClient, ConversationHost {
   private readonly conversations = new Map<string, Conversation>();
   private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
   private connecting: Promise<void> | undefined;
+  private wanted = false;
+  private attempt = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly sender: Sender;
 
   readonly connection$ = this.connection.asObservable();
@@ -89,20 +100,37 @@ class Client implements ImppClient, ConversationHost {
   }
 
   connect(): Promise<void> {
+    this.wanted = true;
+    clearTimeout(this.retryTimer);
     this.connecting ??= this.transport.connect().then(
-      () => { this.connecting = undefined; this.setConnection({ state: 'online' }); },
+      () => {
+        this.connecting = undefined;
+        this.attempt = 0;
+        if (this.wanted) this.setConnection({ state: 'online' });
+        else void this.transport.disconnect(); // disconnect() was called while connecting
+      },
       (e: unknown) => {
         this.connecting = undefined;
         const error = ImppError.from(e, 'transport/unreachable', 'Could not connect. Check the service address and your network, then try again.');
-        this.setConnection({ state: 'failed', error });
+        if (this.wanted && !isFatal(error)) this.retryLater(error);
+        else this.setConnection({ state: 'failed', error });
         throw error;
       },
     );
-    if (this.connection.value.state !== 'online') this.setConnection({ state: 'connecting' });
+    if (this.connection.value.state !== 'online' && this.connection.value.state !== 'reconnecting') this.setConnection({ state: 'connecting' });
     return this.connecting;
   }
 
+  /** A transient failure (even on the first connect) is retried: exponential backoff, full jitter, ≤ 60 s. */
+  private retryLater(error: ImppError): void {
+    this.setConnection({ state: 'reconnecting', error });
+    const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.attempt++);
+    this.retryTimer = setTimeout(() => void this.connect().catch(() => undefined), Math.random() * ceiling);
+  }
+
   async disconnect(): Promise<void> {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
     await this.transport.disconnect();
     this.setConnection({ state: 'offline' });
   }

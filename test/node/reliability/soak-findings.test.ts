@@ -1,0 +1,100 @@
+// Focused reproductions of the loss and order modes the soak (test/integration/soak.test.ts,
+// issue #6) found. Each names the promise it checks (BAD-INPUTS "Reliability promise", rows
+// 51, 54); they fail until src/ is fixed (see the #6 report for causes and proposed fixes).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BehaviorSubject, Subject } from 'rxjs';
+import { parseAddress } from '../../../src/core/address.js';
+import { createClient } from '../../../src/core/client.js';
+import { parseXml, serializeXml, type XmlElement } from '../../../src/core/codecs/xml.js';
+import { ImppError } from '../../../src/core/errors.js';
+import type { InstantMessage } from '../../../src/core/message.js';
+import { memoryOutboxStore, type OutboxStore } from '../../../src/core/outbox-store.js';
+import type { ConnectionState } from '../../../src/core/transports/transport.js';
+import { xmppTransport, type SessionPort } from '../../../src/core/transports/xmpp/transport.js';
+import { FakeTransport } from '../client/fake-transport.js';
+import { fakeLink } from '../xmpp-modules/fake-link.js';
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** An XMPP session port whose server answers IQs but never acknowledges (XEP-0198) or receipts messages. */
+function silentServerSession() {
+  const f = fakeLink('alice@localhost/web');
+  f.respond(async (iq) => parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}"/>`));
+  const status$ = new BehaviorSubject<{ state: ConnectionState; resumed?: boolean }>({ state: 'offline' });
+  const unacked$ = new Subject<readonly XmlElement[]>();
+  const session: SessionPort = {
+    status$, unacked$, link: f.link,
+    async connect() { status$.next({ state: 'connecting' }); status$.next({ state: 'online' }); },
+    async disconnect() { status$.next({ state: 'offline' }); },
+  };
+  const bodies = () => f.sent.filter((s) => s.local === 'message').map(serializeXml).filter((x) => x.includes('<body>'));
+  return { session, status$, unacked$, bodies };
+}
+
+const self = parseAddress('xmpp:alice@localhost');
+
+describe('soak findings (#6)', () => {
+  it('row 54: a message the server never acknowledged is still in the outbox store after a reload', async () => {
+    const store = memoryOutboxStore(); // stands for IndexedDB: it outlives the page
+    const page1 = silentServerSession();
+    const client1 = createClient({ transport: xmppTransport(page1.session, self), outbox: store });
+    await wait(20);
+    const out = client1.send('bob@localhost', 'typed just before the reload');
+    await wait(20);
+    assert.equal(page1.bodies().length, 1, 'handed to the stream');
+    // The page goes away now: no <a h/> ever came, so the server may never have had it.
+    const left = await store.load();
+    assert.deepEqual(left.map((r) => r.message.id), [out.id],
+      'sender.ts deletes the row when the transport merely took the stanza (state "sent"), before any XEP-0198 ack');
+  });
+
+  it('row 51: after a new session (resume failed), sent-but-unreceipted messages go out again with the same id', async () => {
+    const s = silentServerSession();
+    const client = createClient({ transport: xmppTransport(s.session, self), outbox: memoryOutboxStore() });
+    await wait(20);
+    const out = client.send('bob@localhost', 'acked by a server that then restarted');
+    await wait(20);
+    assert.equal(s.bodies().length, 1);
+    // The server had acked it (nothing handed back on unacked$), then restarted: new session.
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(50);
+    const again = s.bodies().filter((x) => x.includes(out.id));
+    assert.equal(again.length, 2, 'no receipt ever came: the message must be offered again after the new session');
+  });
+
+  it('per-sender order: messages restored from an earlier page go out before ones typed on the new page', async () => {
+    const inner = memoryOutboxStore();
+    const older: InstantMessage = { id: 'older-1', from: parseAddress('alice@example.com'), to: parseAddress('bob@example.com'), body: 'typed before the reload', contentType: 'text/plain', timestamp: Date.now() - 1000 };
+    await inner.put(older);
+    // IndexedDB opens asynchronously: the new page can send before the old rows are loaded.
+    const store: OutboxStore = { ...inner, load: async () => { await wait(30); return inner.load(); } };
+    const transport = new FakeTransport('alice@example.com');
+    const wire: string[] = [];
+    transport.handler = async (cmd) => { if (cmd.type === 'send') wire.push(cmd.message.body); };
+    const client = createClient({ transport, outbox: store, autoConnect: false });
+    client.send('bob@example.com', 'typed after the reload');
+    await wait(60);
+    await client.connect();
+    await wait(30);
+    assert.deepEqual(wire, ['typed before the reload', 'typed after the reload']);
+  });
+
+  it('row 54: a page whose first connect hits a transient failure still sends its outbox once the service is back', async () => {
+    const transport = new FakeTransport('alice@example.com');
+    let attempts = 0;
+    transport.connect = async () => {
+      attempts++;
+      if (attempts === 1) throw new ImppError('transport/closed', 'The connection closed (WebSocket code 1006).');
+      transport.online = true;
+      transport.events.next({ type: 'connection', state: 'online' });
+    };
+    const sent: string[] = [];
+    transport.handler = async (cmd) => { if (cmd.type === 'send') sent.push(cmd.message.id); };
+    const client = createClient({ transport, outbox: memoryOutboxStore() });
+    const out = client.send('bob@example.com', 'restored from the outbox');
+    await wait(3000);
+    assert.deepEqual(sent, [out.id], `connect attempts: ${attempts}; the client stays "failed" after one transient error`);
+  });
+});
