@@ -10,7 +10,8 @@ const executablePath = findChromium();
 if (!executablePath) throw new Error('Chromium not found: run `npm test` (installs it) or apt-get install chromium');
 
 export default {
-  files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/integration/**/*.test.ts'],
+  // The soak (issue #6) runs through `npm run soak` until its known loss modes are fixed.
+  files: ['src/**/*.test.ts', 'test/browser/**/*.test.ts', 'test/integration/**/*.test.ts', '!test/integration/soak.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'production'], browser: true },
   concurrency: 2,
   concurrentBrowsers: 1,

@@ -3,9 +3,11 @@
 //   GET  /__impp/prosody.json        → { wsUrl, domain }
 //   POST /__impp/users               → { jid, password }   (a fresh account per call: test isolation)
 //   POST /__impp/prosody/restart     → { wsUrl, domain }   (same ports and accounts; SM sessions lost)
+// Fault proxies in front of it (or of a private Prosody): see wtr-fault-plugin.mjs.
 // If Prosody cannot start, those endpoints answer { error } with the reason; other suites still run.
 import { randomBytes } from 'node:crypto';
 import { startProsody } from '../../scripts/prosody.mjs';
+import { faultPlugins } from './wtr-fault-plugin.mjs';
 
 let seq = 0;
 
@@ -17,6 +19,8 @@ function prosodyPlugin() {
   const settings = () => ({ wsUrl: server.wsUrl, domain: server.host });
   return {
     name: 'impp-prosody',
+    /** The running Prosody (for the fault-proxy plugin). */
+    getServer: () => server,
     async serverStart() {
       try {
         // Install only where we may (root); elsewhere a missing Prosody fails just the integration tests.
@@ -55,5 +59,6 @@ function prosodyPlugin() {
 }
 
 export async function integrationPlugins() {
-  return [prosodyPlugin()];
+  const prosody = prosodyPlugin();
+  return [prosody, ...faultPlugins(() => prosody.getServer())];
 }
