@@ -1,7 +1,7 @@
-// Where the outbox keeps messages between page loads: IndexedDB (via `idb`) when the page has
-// it, memory otherwise. A message is written here before it reaches the transport and deleted
+// Where the outbox keeps messages between page loads: IndexedDB when the page has it, memory
+// otherwise; five small promise wrappers instead of `idb` (they decide the 15 KB budget).
+// A message is written here before it reaches the transport and deleted
 // only once the transport confirmed it (BAD-INPUTS #54, "Reliability promise").
-import type { IDBPDatabase } from 'idb';
 import { parseAddress } from './address.js';
 import { ImppError } from './errors.js';
 import type { InstantMessage } from './message.js';
@@ -39,6 +39,25 @@ interface Row {
 const DB = 'impp-kit';
 const STORE = 'outbox';
 
+/** Resolves with a request's result (or rejects with its error). */
+function done<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Runs one request in its own transaction; a write resolves only once the transaction commits. */
+function run<T>(db: IDBDatabase, mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  const tx = db.transaction(STORE, mode);
+  const result = done(op(tx.objectStore(STORE)));
+  const committed = new Promise<void>((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
+  });
+  return Promise.all([result, committed]).then(([r]) => r);
+}
+
 /** An in-memory store: survives reconnects, not reloads. */
 export function memoryOutboxStore(): OutboxStore {
   const rows = new Map<string, StoredMessage>();
@@ -62,15 +81,11 @@ function storageError(e: unknown): ImppError {
  * @throws {ImppError} `storage/unavailable` when IndexedDB cannot be opened.
  */
 export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> {
-  let db: IDBPDatabase;
+  let db: IDBDatabase;
   try {
-    // Loaded on demand: pages without IndexedDB (and bundles for them) never carry idb.
-    const { openDB } = await import('idb');
-    db = await openDB(DB, 1, {
-      upgrade(d) {
-        d.createObjectStore(STORE, { keyPath: 'key' }).createIndex('owner', ['owner', 'seq']);
-      },
-    });
+    const open = indexedDB.open(DB, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore(STORE, { keyPath: 'key' }).createIndex('owner', ['owner', 'seq']);
+    db = await done(open);
   } catch (e) {
     throw storageError(e);
   }
@@ -86,7 +101,8 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
     kind: 'indexeddb',
     load: () =>
       guard(async () => {
-        const rows = (await db.getAllFromIndex(STORE, 'owner', IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]))) as Row[];
+        const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
+        const rows = (await run(db, 'readonly', (s) => s.index('owner').getAll(range))) as Row[];
         return rows.flatMap((r): StoredMessage[] => {
           try {
             const message = { id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread };
@@ -99,11 +115,11 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
     put: (m, sentAt) =>
       guard(async () => {
         const key = `${owner}\u0000${m.id}`;
-        const old = sentAt === undefined ? undefined : ((await db.get(STORE, key)) as Row | undefined);
+        const old = sentAt === undefined ? undefined : ((await run(db, 'readonly', (s) => s.get(key))) as Row | undefined);
         const row: Row = { key, owner, seq: old?.seq ?? seq++, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt };
-        await db.put(STORE, row); // resolves after the transaction commits
+        await run(db, 'readwrite', (s) => s.put(row)); // resolves after the transaction commits
       }),
-    delete: (id) => guard(() => db.delete(STORE, `${owner}\u0000${id}`)),
+    delete: (id) => guard(() => run(db, 'readwrite', (s) => s.delete(`${owner}\u0000${id}`))),
   };
 }
 
