@@ -9,6 +9,7 @@ import { ImppClientElement } from './client/impp-client.js';
 import { defineElement } from './define.js';
 import { ImppPresence } from './presence/impp-presence.js';
 import { ImppSession } from './session/impp-session.js';
+import { ImppSignIn } from './sign-in/impp-sign-in.js';
 import { ImppStatus } from './status/impp-status.js';
 
 export { ImppBuddyList } from './buddy-list/impp-buddy-list.js';
@@ -17,6 +18,10 @@ export { ImppClientElement } from './client/impp-client.js';
 export { ImppStatus } from './status/impp-status.js';
 export { ImppPresence } from './presence/impp-presence.js';
 export { ImppSession } from './session/impp-session.js';
+export { ImppSignIn } from './sign-in/impp-sign-in.js';
+export type { ImppSignInDetail } from './sign-in/impp-sign-in.js';
+export { setSignInStrings, signInStrings } from './sign-in/sign-in.strings.js';
+export type { SignInStrings } from './sign-in/sign-in.strings.js';
 export { ImppElement } from './impp-element.js';
 export type { ImppTheme } from './impp-element.js';
 export { registerTransportLoader, transportLoader, transportNames } from './client/transport-loaders.js';
@@ -47,6 +52,7 @@ export const TAGS = {
   chat: 'impp-chat',
   presence: 'impp-presence',
   session: 'impp-session',
+  signIn: 'impp-sign-in',
 } as const;
 
 /**
@@ -66,6 +72,7 @@ export function defineAll(): void {
   defineElement(TAGS.chat, ImppChat);
   defineElement(TAGS.presence, ImppPresence);
   defineElement(TAGS.session, ImppSession);
+  defineElement(TAGS.signIn, ImppSignIn);
 }
 
 declare global {
@@ -74,5 +81,6 @@ declare global {
     'impp-status': ImppStatus;
     'impp-buddy-list': ImppBuddyList;
     'impp-chat': ImppChat;
+    'impp-sign-in': ImppSignIn;
   }
 }

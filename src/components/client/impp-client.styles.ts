@@ -14,5 +14,11 @@ export const clientStyles = [
       border-radius: var(--_radius);
       background: var(--_bg);
     }
+    [part='sign-out'] {
+      justify-self: end;
+      margin-inline-start: auto;
+      display: block;
+      font-size: 0.85em;
+    }
   `,
 ];

@@ -9,6 +9,8 @@ import { strings } from '../strings.js';
 import { warn } from '../warn.js';
 import { clientStyles } from './impp-client.styles.js';
 import { transportLoader, transportNames } from './transport-loaders.js';
+import type { ImppSignInDetail } from '../sign-in/impp-sign-in.js';
+import { signInStrings } from '../sign-in/sign-in.strings.js';
 
 const CONFIG = ['transport', 'user', 'device', 'channel'] as const;
 
@@ -110,10 +112,50 @@ export class ImppClientElement extends ImppElement {
     this.provider.setValue(this.client);
   }
 
+  /** True while the transport needs credentials: the element shows its sign-in form. */
+  @state() private signingIn = false;
+  @state() private busy = false;
+
+  /**
+   * Signs out: disconnects the client this element created and forgets its session (the
+   * transport's in-memory keys go with it); the sign-in form comes back.
+   */
+  async signOut(): Promise<void> {
+    const created = this.created;
+    this.dispose();
+    this.error = undefined;
+    this.signingIn = true;
+    this.signedInWithCredentials = false;
+    await created?.disconnect().catch(() => undefined);
+  }
+
   protected override render() {
+    if (this.signingIn) {
+      const authError = this.error?.code === 'auth/credentials-required' ? undefined : this.error;
+      return html`<impp-sign-in part="sign-in" exportparts="form,button" jid=${this.getAttribute('jid') ?? ''}
+        service=${this.getAttribute('service') ?? ''} ?busy=${this.busy} .error=${authError}
+        @impp-sign-in=${this.onSignIn}></impp-sign-in>`;
+    }
     return html`${this.error === undefined
         ? nothing
-        : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}<slot></slot>`;
+        : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}${this.signedInWithCredentials
+        ? html`<button part="sign-out" class="sign-out" @click=${() => void this.signOut()}>${signInStrings().signOut}</button>`
+        : nothing}<slot></slot>`;
+  }
+
+  /** The client came from a sign-in (so a sign-out makes sense). */
+  private signedInWithCredentials = false;
+
+  private onSignIn(e: CustomEvent<ImppSignInDetail>): void {
+    e.stopPropagation(); // the password stays inside this element
+    this.busy = true;
+    void this.signIn(e.detail).then((client) => {
+      this.busy = false;
+      if (client !== undefined) {
+        this.signingIn = false;
+        this.signedInWithCredentials = true;
+      }
+    });
   }
 
   /** Creates a client from the attributes, unless one was given. */
@@ -147,6 +189,11 @@ export class ImppClientElement extends ImppElement {
       (cause: unknown) => {
         if (generation !== this.generation) return undefined;
         const reason = cause instanceof Error ? cause.message : String(cause);
+        if (ImppError.is(cause) && cause.code.startsWith('auth/')) {
+          this.error = cause; // wrong or missing credentials: ask (again), no retry loop
+          this.signingIn = true;
+          return undefined;
+        }
         this.error = ImppError.from(cause, 'component/invalid-attribute', strings().clientFailed(reason));
         warn('component/invalid-attribute', `<impp-client transport="${name}"> could not create a client: ${reason}`);
         return undefined;

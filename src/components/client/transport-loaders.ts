@@ -61,3 +61,7 @@ registerTransportLoader('in-page', async (ctx) => {
     transport: inPage({ user, ...(device === undefined ? {} : { device }), ...(channel === undefined ? {} : { channel }) }),
   });
 });
+
+// XMPP over WebSocket (RFC 7395): `service` and `jid` attributes; the password comes only from
+// the sign-in form (`signIn()`). The transport is its own chunk, loaded on first use.
+registerTransportLoader('xmpp', (ctx) => import('./xmpp-loader.js').then((m) => m.loadXmppClient(ctx)));
