@@ -74,6 +74,7 @@ class Client implements ImppClient, ConversationHost {
   private readonly conversations = new Map<string, Conversation>();
   private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
   private connecting: Promise<void> | undefined;
+  private published: PresenceUpdate = { availability: 'available' };
   private wanted = false;
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -187,9 +188,18 @@ class Client implements ImppClient, ConversationHost {
 
   async setPresence(update: PresenceUpdate): Promise<void> {
     await this.command({ type: 'publish', availability: update.availability, note: update.note });
-    const open = update.availability !== 'offline';
-    const notes = update.note ? [{ text: update.note }] : [];
-    const tuple = { id: 'self', status: open ? 'open' as const : 'closed' as const, availability: update.availability, notes, timestamp: Date.now() };
+    this.published = update;
+    this.showSelf();
+  }
+
+  /**
+   * Our own presence as watchers see it: what we last published (transports publish
+   * `available` on sign-in), or offline while not connected.
+   */
+  private showSelf(): void {
+    const { availability, note } = this.published;
+    const open = this.online && availability !== 'offline';
+    const tuple = { id: 'self', status: open ? 'open' as const : 'closed' as const, availability: open ? availability : 'offline' as const, notes: note ? [{ text: note }] : [], timestamp: Date.now() };
     this.selfPresence.next(makePresence(this.self, [tuple]));
   }
 
@@ -264,6 +274,7 @@ class Client implements ImppClient, ConversationHost {
     if (status.state === was && status.error === this.connection.value.error) return;
     this.connection.next(status);
     if (status.state === 'online' && was !== 'online') this.resume();
+    if ((status.state === 'online') !== (was === 'online')) this.showSelf();
     if (status.state !== 'online' && was === 'online') this.presences.forgetAll((id) => this.watched.get(id) ?? this.roster.get(id)?.address ?? parseAddress(id));
   }
 

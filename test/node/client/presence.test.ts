@@ -107,3 +107,15 @@ test('buddies$ coalesces a flood of 1,000 presence updates into a few emissions 
   assert.equal(last.length, 1000);
   assert.ok(last.every((b) => b.presence.availability === 'available'));
 });
+
+test('our own presence is available once online (transports publish it), offline otherwise, then what we set', async () => {
+  const transport = new FakeTransport();
+  const client = createClient({ outbox: 'memory', transport, autoConnect: false });
+  const seen: string[] = [];
+  client.selfPresence$.subscribe((p) => seen.push(p.availability));
+  await client.connect();
+  await client.setPresence({ availability: 'busy', note: 'meeting' });
+  transport.drop();
+  await transport.connect();
+  assert.deepEqual(seen, ['offline', 'available', 'busy', 'offline', 'busy']);
+});
