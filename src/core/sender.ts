@@ -154,6 +154,7 @@ export class Sender {
       // Taken but not receipted: keep it (marked) for a bounded resend window.
       const sentAt = Date.now();
       const timer = setTimeout(() => this.forget(id), RESEND_WINDOW_MS);
+      (timer as { unref?: () => void }).unref?.(); // housekeeping: never keeps a Node process alive
       this.unconfirmed.set(id, { sentAt, timer });
       void this.store.then((s) => s.put(this.outbox.get(id)!, sentAt)).catch(storage);
     } else if (delivery.state !== 'queued') {
