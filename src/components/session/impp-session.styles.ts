@@ -1,8 +1,10 @@
 import { css } from 'lit';
+import { messageStyles } from '../message.styles.js';
 import { themeStyles } from '../theme.styles.js';
 
 export const sessionStyles = [
   themeStyles,
+  messageStyles,
   css`
     :host {
       display: block;
@@ -109,32 +111,6 @@ export const sessionStyles = [
     }
     .msg {
       max-inline-size: min(85%, 40rem);
-      padding: calc(var(--_space) * 0.75) var(--_space);
-      border-radius: var(--_radius);
-      background: var(--_bubble-in);
-      align-self: flex-start;
-    }
-    .msg.out {
-      align-self: flex-end;
-      background: var(--_bubble-out);
-    }
-    .meta,
-    .state {
-      display: flex;
-      flex-wrap: wrap;
-      align-items: center;
-      gap: calc(var(--_space) / 2);
-      font-size: 0.8125em;
-      color: var(--_muted);
-    }
-    .sender {
-      font-weight: 600;
-      color: var(--_text);
-    }
-    .body {
-      margin: 0.25em 0 0;
-      white-space: pre-wrap;
-      overflow-wrap: anywhere;
     }
     .delivery-failed {
       color: var(--_danger);
