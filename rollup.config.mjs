@@ -7,6 +7,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { minifyCss } from './scripts/minify-css-literals.mjs';
 
 /** Library entry → output name (without `.js`), relative to dist/. Mirrors package.json "exports". */
 export const LIBRARY_ENTRIES = {
@@ -16,6 +17,9 @@ export const LIBRARY_ENTRIES = {
   'transports/xmpp': 'src/core/transports/xmpp/index.ts',
   components: 'src/components/index.ts',
   define: 'src/components/define-all.ts',
+  'components/presence/define': 'src/components/presence/define.ts',
+  'components/session/define': 'src/components/session/define.ts',
+  'components/sign-in/define': 'src/components/sign-in/define.ts',
 };
 
 /** Modules the CDN entry (src/cdn.ts) imports; it cannot build until they all exist. */
@@ -51,6 +55,7 @@ export const BUNDLE_CONDITIONS = ['es2015', 'browser', 'module', 'import', 'defa
 export function bundlePlugins({ minify = true, conditions = BUNDLE_CONDITIONS } = {}) {
   return [
     nodeResolve({ browser: true, exportConditions: conditions }),
+    minify && minifyCss(),
     typescript(),
     minify && terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: false } }),
   ].filter(Boolean);
@@ -71,7 +76,7 @@ export function libraryConfig(input) {
   return {
     input,
     external: isDependency,
-    plugins: [clean('dist/chunks'), typescript()],
+    plugins: [clean('dist/chunks'), minifyCss(), typescript()],
     output: {
       dir: 'dist',
       format: 'es',

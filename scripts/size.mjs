@@ -116,7 +116,9 @@ function build(code, external, conditions) {
  * what the chunk holds: a chunk made for `import('core/index.js')` may hold rooms code, yet
  * every `<impp-client transport="…">` fetches it.
  */
-const OPTIONAL = [/^src\/core\/transports\/xmpp\/index\.ts$/, /^src\/core\/transports\/in-page\/rooms\.ts$/];
+const OPTIONAL = [/^src\/core\/transports\/xmpp\/index\.ts$/, /^src\/core\/transports\/in-page\/rooms\.ts$/,
+  // Elements registered on first use (define-all.ts → defineOnUse): fetched only by pages that use the tag.
+  /^src\/components\/(presence|session|sign-in)\/define\.ts$/];
 const XMPP = /^src\/core\/transports\/xmpp\//;
 const relative = (id) => (id.startsWith(root) ? id.slice(root.length + 1).split(sep).join('/') : id);
 const holds = (c, re) => Object.keys(c.modules).some((id) => re.test(relative(id)));

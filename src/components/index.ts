@@ -20,8 +20,9 @@ export { ImppPresence } from './presence/impp-presence.js';
 export { ImppSession } from './session/impp-session.js';
 export { ImppSignIn } from './sign-in/impp-sign-in.js';
 export type { ImppSignInDetail } from './sign-in/impp-sign-in.js';
-export { setSignInStrings, signInStrings } from './sign-in/sign-in.strings.js';
 export type { SignInStrings } from './sign-in/sign-in.strings.js';
+export type { PresenceStrings } from './presence/presence.strings.js';
+export type { SessionStrings } from './session/session.strings.js';
 export { ImppElement } from './impp-element.js';
 export type { ImppTheme } from './impp-element.js';
 export { registerTransportLoader, transportLoader, transportNames } from './client/transport-loaders.js';
@@ -41,7 +42,7 @@ export type {
   ImppWatcherDecisionDetail,
 } from './events.js';
 export { defaultStrings, resetStrings, setStrings, strings } from './strings.js';
-export type { ImppStrings, ImppStringsOverride } from './strings.js';
+export type { AllStrings, ImppStrings, ImppStringsOverride } from './strings.js';
 export { themeStyles } from './theme.styles.js';
 
 /** Tag names of the impp-kit elements. */

@@ -4,6 +4,9 @@
  * @module
  */
 import type { Availability, ConnectionState, DeliveryState } from '../core/index.js';
+import type { PresenceStrings } from './presence/presence.strings.js';
+import type { SessionStrings } from './session/session.strings.js';
+import type { SignInStrings } from './sign-in/sign-in.strings.js';
 
 /** All UI strings. Functions build sentences around untrusted values (rendered as text). */
 export interface ImppStrings {
@@ -64,6 +67,7 @@ export interface ImppStrings {
   // <impp-client>
   unknownTransport: (name: string) => string;
   clientFailed: (reason: string) => string;
+  signOut: string;
 }
 
 /** The English defaults. */
@@ -125,42 +129,72 @@ export const defaultStrings: Readonly<ImppStrings> = {
   unverified: 'Sender not verified',
   unknownTransport: (name) => `Unknown transport "${name}".`,
   clientFailed: (reason) => `Could not start the client: ${reason}`,
+  signOut: 'Sign out',
 };
 
-let current: ImppStrings = { ...defaultStrings };
+/** Every key `setStrings` knows: the shared table and the tables of the elements loaded on use. */
+export type AllStrings = ImppStrings & PresenceStrings & SessionStrings & SignInStrings;
 
 /** Partial strings: top-level keys, and single entries of the record-valued keys. */
 export type ImppStringsOverride = {
-  [K in keyof ImppStrings]?: ImppStrings[K] extends Record<string, string> ? Partial<ImppStrings[K]> : ImppStrings[K];
+  [K in keyof AllStrings]?: AllStrings[K] extends Record<string, string> ? Partial<AllStrings[K]> : AllStrings[K];
 };
 
 /**
- * Replaces some strings (merged into the current table). Call it before elements render;
- * elements already on the page pick the new text up on their next update.
+ * What `setStrings` was given. Kept apart from the tables so keys of elements whose code has
+ * not loaded yet (`<impp-presence>`, `<impp-session>`, `<impp-sign-in>`) still apply when it does.
+ * No prototype: a `__proto__` key is only a key, and only keys a table has are ever read.
+ */
+let overrides: Record<string, unknown> = Object.create(null);
+let version = 0;
+const tables = new WeakMap<object, { version: number; table: object }>();
+
+/**
+ * Replaces some strings (merged into earlier overrides), for every element including those
+ * loaded later. Call it before elements render; elements already on the page pick the new text
+ * up on their next update.
  *
  * @example
  * ```ts
- * setStrings({ send: 'Senden', availability: { away: 'Abwesend' } });
+ * setStrings({ send: 'Senden', availability: { away: 'Abwesend' }, signInButton: 'Anmelden' });
  * ```
  */
 export function setStrings(override: ImppStringsOverride): void {
-  const next = { ...current } as Record<string, unknown>;
+  const next: Record<string, unknown> = Object.assign(Object.create(null), overrides);
   for (const [key, value] of Object.entries(override)) {
-    if (value === undefined || !Object.hasOwn(defaultStrings, key)) continue; // no prototype keys
-    const old = next[key];
-    next[key] = isRecord(value) && isRecord(old) ? { ...old, ...value } : value;
+    if (value !== undefined) next[key] = merge(next[key], value);
   }
-  current = next as unknown as ImppStrings;
+  overrides = next;
+  version++;
 }
 
 /** Restores the English defaults. */
 export function resetStrings(): void {
-  current = { ...defaultStrings };
+  overrides = Object.create(null);
+  version++;
+}
+
+/**
+ * `defaults` with the overrides of its own keys (cached until the next `setStrings`). The
+ * elements loaded on use read their tables through this.
+ */
+export function stringsFor<T extends object>(defaults: Readonly<T>): Readonly<T> {
+  const hit = tables.get(defaults);
+  if (hit?.version === version) return hit.table as T;
+  const table: Record<string, unknown> = { ...defaults };
+  for (const key of Object.keys(table)) if (key in overrides) table[key] = merge(table[key], overrides[key]);
+  tables.set(defaults, { version, table });
+  return table as T;
 }
 
 /** The current strings table. */
 export function strings(): Readonly<ImppStrings> {
-  return current;
+  return stringsFor(defaultStrings);
+}
+
+/** `value`, or the entries of both when both are records (`{ availability: { away } }`). */
+function merge(old: unknown, value: unknown): unknown {
+  return isRecord(value) && isRecord(old) ? { ...old, ...value } : value;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -33,7 +33,8 @@ export type ImppErrorCode =
   | 'client/disconnected'
   | 'client/invalid-argument'
   | 'component/invalid-attribute'
-  | 'component/no-client';
+  | 'component/no-client'
+  | 'component/load-failed';
 
 /** Options accepted by {@link ImppError}. */
 export interface ImppErrorOptions {

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { after, before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // @ts-expect-error -- plain .mjs script without type declarations
 import { startServer } from '../../scripts/serve.mjs';
@@ -31,18 +30,12 @@ async function traffic(page: Page): Promise<{ badges: number; watching: number; 
 }
 
 /**
- * `dist/impp-kit.min.js` registers `<impp-presence>` once the lead adds it to `defineAll()`.
- * Until then, register it from source so the demo can be tested (and say so).
+ * The CDN file registers `<impp-presence>` on first use: its chunk is fetched when the portal
+ * attaches its first badge. Waiting for the definition checks that path.
  */
 async function ensurePresenceElement(page: Page): Promise<void> {
   await page.waitForFunction(() => customElements.get('impp-client') !== undefined, undefined, { timeout: TIMEOUT });
-  if (await page.evaluate(() => customElements.get('impp-presence') !== undefined)) return;
-  console.warn('[portal e2e] <impp-presence> is not in the CDN bundle yet: registering it from src/components/presence/define.ts');
-  const built = await esbuild.build({
-    entryPoints: ['src/components/presence/define.ts'], bundle: true, format: 'esm', platform: 'browser',
-    target: 'es2022', tsconfig: 'tsconfig.json', write: false, logLevel: 'silent',
-  });
-  await page.addScriptTag({ type: 'module', content: built.outputFiles[0]!.text });
+  await page.evaluate(() => customElements.whenDefined('impp-presence'));
 }
 
 async function open(page: Page, url: string): Promise<void> {

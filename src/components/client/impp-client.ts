@@ -10,7 +10,6 @@ import { warn } from '../warn.js';
 import { clientStyles } from './impp-client.styles.js';
 import { transportLoader, transportNames } from './transport-loaders.js';
 import type { ImppSignInDetail } from '../sign-in/impp-sign-in.js';
-import { signInStrings } from '../sign-in/sign-in.strings.js';
 
 const CONFIG = ['transport', 'user', 'device', 'channel'] as const;
 
@@ -131,6 +130,7 @@ export class ImppClientElement extends ImppElement {
 
   protected override render() {
     if (this.signingIn) {
+      void import('../sign-in/define.js'); // the form's code is fetched the first time it shows
       const authError = this.error?.code === 'auth/credentials-required' ? undefined : this.error;
       return html`<impp-sign-in part="sign-in" exportparts="form,button" jid=${this.getAttribute('jid') ?? ''}
         service=${this.getAttribute('service') ?? ''} ?busy=${this.busy} .error=${authError}
@@ -139,7 +139,7 @@ export class ImppClientElement extends ImppElement {
     return html`${this.error === undefined
         ? nothing
         : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}${this.signedInWithCredentials
-        ? html`<button part="sign-out" class="sign-out" @click=${() => void this.signOut()}>${signInStrings().signOut}</button>`
+        ? html`<button part="sign-out" class="sign-out" @click=${() => void this.signOut()}>${strings().signOut}</button>`
         : nothing}<slot></slot>`;
   }
 

@@ -1,8 +1,9 @@
 /**
- * UI text of `<impp-presence>`. Kept here until it is merged into the shared table in
- * `../strings.ts`; availability labels already come from there.
+ * UI text of `<impp-presence>`, in the element's own chunk. `setStrings` (../strings.ts) sets
+ * these keys like any other; availability labels come from the shared table.
  * @module
  */
+import { stringsFor } from '../strings.js';
 
 /** The strings `<impp-presence>` adds to {@link ImppStrings}. */
 export interface PresenceStrings {
@@ -33,30 +34,7 @@ export const defaultPresenceStrings: Readonly<PresenceStrings> = {
   live: 'Live',
 };
 
-let current: PresenceStrings = { ...defaultPresenceStrings };
-
-/**
- * Replaces some `<impp-presence>` strings (merged into the current ones).
- *
- * @example
- * ```ts
- * setPresenceStrings({ chat: 'Chatten', startSession: 'Sitzung starten' });
- * ```
- */
-export function setPresenceStrings(override: Partial<PresenceStrings>): void {
-  const next = { ...current } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(override)) {
-    if (value !== undefined && Object.hasOwn(defaultPresenceStrings, key)) next[key] = value; // no prototype keys
-  }
-  current = next as unknown as PresenceStrings;
-}
-
-/** Restores the English defaults. */
-export function resetPresenceStrings(): void {
-  current = { ...defaultPresenceStrings };
-}
-
-/** The current `<impp-presence>` strings. */
+/** The current `<impp-presence>` strings: the defaults with what `setStrings` gave for their keys. */
 export function presenceStrings(): Readonly<PresenceStrings> {
-  return current;
+  return stringsFor(defaultPresenceStrings);
 }

@@ -1,8 +1,10 @@
 /**
- * UI text of `<impp-session>`. Kept here until it is merged into the shared table in
- * `../strings.ts`; availability, delivery, composer and send labels already come from there.
+ * UI text of `<impp-session>`, in the element's own chunk. `setStrings` (../strings.ts) sets
+ * these keys like any other; availability, delivery, composer and send labels come from the
+ * shared table.
  * @module
  */
+import { stringsFor } from '../strings.js';
 
 /** The strings `<impp-session>` adds to {@link ImppStrings}. */
 export interface SessionStrings {
@@ -62,30 +64,7 @@ export const defaultSessionStrings: Readonly<SessionStrings> = {
   inviteReason: (subject) => (subject ? `Join the session: ${subject}` : 'Join the session'),
 };
 
-let current: SessionStrings = { ...defaultSessionStrings };
-
-/**
- * Replaces some `<impp-session>` strings (merged into the current ones).
- *
- * @example
- * ```ts
- * setSessionStrings({ start: 'Sitzung starten', leave: 'Verlassen' });
- * ```
- */
-export function setSessionStrings(override: Partial<SessionStrings>): void {
-  const next = { ...current } as Record<string, unknown>;
-  for (const [key, value] of Object.entries(override)) {
-    if (value !== undefined && Object.hasOwn(defaultSessionStrings, key)) next[key] = value; // no prototype keys
-  }
-  current = next as unknown as SessionStrings;
-}
-
-/** Restores the English defaults. */
-export function resetSessionStrings(): void {
-  current = { ...defaultSessionStrings };
-}
-
-/** The current `<impp-session>` strings. */
+/** The current `<impp-session>` strings: the defaults with what `setStrings` gave for their keys. */
 export function sessionStrings(): Readonly<SessionStrings> {
-  return current;
+  return stringsFor(defaultSessionStrings);
 }

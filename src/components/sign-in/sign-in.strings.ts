@@ -1,7 +1,11 @@
 /**
- * UI text of `<impp-sign-in>` (merged into the shared strings table by `setStrings`).
+ * UI text of `<impp-sign-in>`, in the element's own chunk. `setStrings` (../strings.ts) sets
+ * these keys like any other.
  * @module
  */
+import { stringsFor } from '../strings.js';
+
+/** The strings `<impp-sign-in>` adds to {@link ImppStrings}. */
 export interface SignInStrings {
   signInHeading: string;
   signInAddressLabel: string;
@@ -9,25 +13,19 @@ export interface SignInStrings {
   signInButton: string;
   signingIn: string;
   signInService: (service: string) => string;
-  signOut: string;
 }
 
-let current: SignInStrings = {
+/** The English defaults. */
+export const defaultSignInStrings: Readonly<SignInStrings> = {
   signInHeading: 'Sign in to chat',
   signInAddressLabel: 'Address',
   signInPasswordLabel: 'Password',
   signInButton: 'Sign in',
   signingIn: 'Signing in…',
   signInService: (service) => `Server: ${service}`,
-  signOut: 'Sign out',
 };
 
-/** The current sign-in strings. */
-export function signInStrings(): SignInStrings {
-  return current;
-}
-
-/** Replaces some sign-in strings (e.g. for a translation). */
-export function setSignInStrings(partial: Partial<SignInStrings>): void {
-  current = { ...current, ...partial };
+/** The current `<impp-sign-in>` strings: the defaults with what `setStrings` gave for their keys. */
+export function signInStrings(): Readonly<SignInStrings> {
+  return stringsFor(defaultSignInStrings);
 }
