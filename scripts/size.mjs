@@ -44,7 +44,7 @@ const coreExternal = (id, _importer, isResolved) =>
  *
  * Which output chunks a row counts (`files`): by default (`'used'`) the entry, its static
  * imports and every lazy chunk that is not an opt-in feature — those load at startup or first
- * render anyway (idb for the durable outbox, the virtualizer's layout). Lazy chunks of opt-in
+ * render anyway (e.g. idb for the durable outbox). Lazy chunks of opt-in
  * features ({@link OPTIONAL}: rooms, XMPP) are listed but not counted. `'xmpp'` counts only the
  * XMPP chunks, `'all'` every chunk.
  */
@@ -118,19 +118,33 @@ function build(code, external, conditions) {
  */
 const OPTIONAL = [/^src\/core\/transports\/xmpp\/index\.ts$/, /^src\/core\/transports\/in-page\/rooms\.ts$/,
   // Elements registered on first use (define-all.ts → defineOnUse): fetched only by pages that use the tag.
-  /^src\/components\/(presence|session|sign-in)\/define\.ts$/];
+  /^src\/components\/(presence|session|sign-in)\/define\.ts$/,
+  // <impp-client transport="xmpp">'s loader (it then imports the XMPP chunk): fetched only for that transport.
+  /^src\/components\/client\/xmpp-loader\.ts$/];
 const XMPP = /^src\/core\/transports\/xmpp\//;
 const relative = (id) => (id.startsWith(root) ? id.slice(root.length + 1).split(sep).join('/') : id);
 const holds = (c, re) => Object.keys(c.modules).some((id) => re.test(relative(id)));
 
-/** Splits chunks into `initial` (entry + static imports), `lazy` (loaded anyway) and `optional`. */
+/**
+ * Splits chunks into `initial` (entry + static imports), `lazy` (fetched anyway: reached from
+ * the initial chunks by import() without passing an opt-in feature's chunk) and `optional`
+ * (an opt-in feature's chunk, or only reached through one, like code the XMPP chunk shares with
+ * the session element).
+ */
 function classify(chunks) {
   const byName = new Map(chunks.map((c) => [c.fileName, c]));
+  const optional = (c) => c.facadeModuleId != null && OPTIONAL.some((re) => re.test(relative(c.facadeModuleId)));
   const initial = new Set();
   const visit = (c) => { if (c && !initial.has(c)) { initial.add(c); c.imports.forEach((f) => visit(byName.get(f))); } };
   chunks.filter((c) => c.isEntry).forEach(visit);
-  const optional = (c) => c.facadeModuleId != null && OPTIONAL.some((re) => re.test(relative(c.facadeModuleId)));
-  return (c) => (initial.has(c) ? 'initial' : optional(c) ? 'optional' : 'lazy');
+  const used = new Set();
+  const reach = (c) => {
+    if (!c || used.has(c) || (!initial.has(c) && optional(c))) return;
+    used.add(c);
+    [...c.imports, ...c.dynamicImports].forEach((f) => reach(byName.get(f)));
+  };
+  initial.forEach(reach);
+  return (c) => (initial.has(c) ? 'initial' : used.has(c) ? 'lazy' : 'optional');
 }
 
 function pick(chunks, files = 'used') {
@@ -202,7 +216,7 @@ export function formatTable(rows) {
     lines.push(`${r.name.padEnd(w)}  ${kb(r.min).padStart(8)}  ${kb(r.gzip).padStart(9)}  ${optional.padStart(9)}  ${verdict}`);
   }
   lines.push('1 KB = 1024 bytes; gzip level 9, each chunk on its own, summed. Counted: entry, static imports and the',
-    'lazy chunks every page loads (outbox idb, virtualizer layout, …). "opt-in gz": chunks made for the',
+    'lazy chunks every page loads (outbox idb, …). "opt-in gz": chunks made for the',
     'import() of an opt-in feature (in-page rooms, XMPP), fetched only when used: not counted.');
   return lines.join('\n');
 }

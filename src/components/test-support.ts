@@ -122,24 +122,6 @@ export function staged(client: ImppClient): { client: ImppClient; setConnection(
 }
 
 /**
- * Chromium reports "ResizeObserver loop completed with undelivered notifications" through
- * `window.onerror` when the virtualizer measures rows during a layout pass. It is benign (the
- * notifications are delivered next frame, per the ResizeObserver spec) but mocha would fail
- * the test; this filters that one message only. Returns the function that undoes it.
- */
-export function ignoreResizeObserverLoop(): () => void {
-  const original = window.onerror;
-  window.onerror = function (this: WindowEventHandlers, message, ...rest) {
-    if (typeof message === 'string' && message.includes('ResizeObserver loop')) return true;
-    return original ? original.call(window, message, ...rest) : false;
-  };
-  return () => {
-    window.onerror = original;
-  };
-}
-
-
-/**
  * `waitUntil` with room for a background tab: two test files share the browser and the hidden
  * one has its timers throttled (down to one run a second), so the 1 s default is too tight.
  */

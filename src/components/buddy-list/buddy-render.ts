@@ -13,16 +13,21 @@ import type { Row } from './buddy-rows.js';
 /** DOM id of a row, for `aria-activedescendant`. */
 export const rowId = (index: number): string => `row-${index}`;
 
-/** One virtualised row: a group header (presentational) or a contact option. */
-export function renderRow(row: Row, index: number, activeKey: string | undefined, setSize: number): TemplateResult {
+/**
+ * One row of the window, absolutely positioned at `top` px: a group header (presentational) or
+ * a contact option. The position is set through CSSOM (`.style`), which a strict `style-src`
+ * CSP allows, unlike a `style` attribute.
+ */
+export function renderRow(row: Row, index: number, top: number, activeKey: string | undefined, setSize: number): TemplateResult {
   const s = strings();
+  const style = `transform:translateY(${top}px)`;
   if (row.kind === 'header') {
-    return html`<div class="group" part="group" role="presentation"><bdi>${row.group}</bdi> (${row.count})</div>`;
+    return html`<div class="group" part="group" role="presentation" .style=${style}><bdi>${row.group}</bdi> (${row.count})</div>`;
   }
   const active = row.key === activeKey;
   return html`<div id=${rowId(index)} class="buddy ${active ? 'active' : ''}" part="buddy${active ? ' active' : ''}"
     role="option" aria-selected=${active ? 'true' : 'false'} aria-setsize=${setSize} aria-posinset=${row.position}
-    data-key=${row.key}>
+    data-key=${row.key} .style=${style}>
     <div class="line">
       ${presenceIndicator(row.availability, true)}
       <bdi class="name" part="name">${row.name}</bdi>

@@ -24,13 +24,26 @@ export const buddyListStyles = [
     #filter {
       inline-size: 100%;
     }
+    /* The scrolling viewport of the windowed rows (row-window.ts): rows are absolutely
+       positioned over .spacer, so their heights are fixed here and measured once. Size
+       containment keeps a host of auto height from growing the list to all 10,000 rows. */
     .list {
+      position: relative;
       flex: 1 1 auto;
-      min-block-size: 0;
+      min-block-size: 150px;
+      overflow: hidden auto;
+      contain: strict;
       border-radius: calc(var(--_radius) / 2);
     }
+    .group,
+    .buddy {
+      position: absolute;
+      inset-block-start: 0;
+      inset-inline: 0;
+      overflow: hidden;
+    }
     .group {
-      inline-size: 100%;
+      block-size: var(--impp-buddy-list-group-height, calc(var(--_line-height) * 1em + var(--_space)));
       padding-block: calc(var(--_space) / 2);
       padding-inline: var(--_space);
       background: var(--_surface);
@@ -38,7 +51,7 @@ export const buddyListStyles = [
       font-size: 0.875em;
     }
     .buddy {
-      inline-size: 100%;
+      block-size: var(--impp-buddy-list-row-height, calc(var(--_line-height) * 1.8125em + var(--_space)));
       padding-block: calc(var(--_space) / 2);
       padding-inline: var(--_space);
       cursor: pointer;

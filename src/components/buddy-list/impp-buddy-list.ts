@@ -1,6 +1,6 @@
-import { virtualize, virtualizerRef } from '@lit-labs/virtualizer/virtualize.js';
 import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { Subscription } from 'rxjs';
 import { parseAddress, type Buddy, type ImppClient, type Watcher } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
@@ -10,19 +10,20 @@ import { ObserveController } from '../observe.js';
 import { strings } from '../strings.js';
 import { buddyListStyles } from './impp-buddy-list.styles.js';
 import { renderAddForm, renderRequests, renderRow, rowId } from './buddy-render.js';
-import { buildRows, type BuddyRow, type Row, type RowModel } from './buddy-rows.js';
+import { RowBuilder, type BuddyRow, type Row, type RowModel } from './buddy-rows.js';
+import { RowWindow } from './row-window.js';
 
 const NO_UNREAD: ReadonlyMap<string, number> = new Map();
-const PAGE = 10;
 
 /**
- * @summary The contact list: grouped, sorted by availability, filterable, virtualised.
+ * @summary The contact list: grouped, sorted by availability, filterable, windowed.
  *
  * @description Contacts are grouped by their first group and sorted by availability then name;
- * presence is shown by icon and text. Only the rows in view are in the DOM, so 10,000 contacts
- * scroll smoothly. The list is a labelled listbox: ArrowUp/ArrowDown, PageUp/PageDown,
- * Home/End move, Enter selects. Pending subscription requests appear above it with Approve,
- * Deny and Block buttons; an "Add a contact" form sits below.
+ * presence is shown by icon and text. Only the rows in view (and the active one) are in the DOM,
+ * so 10,000 contacts scroll smoothly; each option carries `aria-setsize` and `aria-posinset`.
+ * The list is a labelled listbox: ArrowUp/ArrowDown, PageUp/PageDown, Home/End move, Enter
+ * selects. Pending subscription requests appear above it with Approve, Deny and Block buttons;
+ * an "Add a contact" form sits below.
  *
  * @example
  * ```html
@@ -51,6 +52,8 @@ const PAGE = 10;
  * @csspart empty - The "no contacts" message.
  *
  * @cssproperty --impp-buddy-list-height - Height of the component (default `28rem`).
+ * @cssproperty --impp-buddy-list-row-height - Height of a contact row (default: two lines plus `--impp-space`).
+ * @cssproperty --impp-buddy-list-group-height - Height of a group header (default: one line plus `--impp-space`).
  * @cssproperty --impp-color-accent - Active row and unread badge colour.
  * @cssproperty --impp-color-surface - Group header background.
  * @cssproperty --impp-space - Base spacing unit.
@@ -77,6 +80,10 @@ export class ImppBuddyList extends ImppElement {
   private readonly unread = new ObserveController<ReadonlyMap<string, number>>(this, NO_UNREAD);
   private readonly watchers = new ObserveController<readonly Watcher[]>(this, []);
   private readonly clientCtl = new ClientController(this, (client) => this.bind(client));
+  private readonly builder = new RowBuilder();
+  // Estimates are the default theme's heights (15px text); the rendered rows are measured.
+  private readonly rowWindow = new RowWindow<Row>(this, () => this.listEl, ['.group', '.buddy'], [26.375, 46.0625],
+    (row) => (row.kind === 'header' ? 0 : 1));
   private model: RowModel = { rows: [], buddyIndexes: [], indexByKey: new Map() };
   private modelInputs: readonly unknown[] = [];
 
@@ -84,7 +91,7 @@ export class ImppBuddyList extends ImppElement {
     const inputs = [this.buddies.value, this.unread.value, this.filter, strings()];
     if (inputs.some((v, i) => v !== this.modelInputs[i])) {
       const s = strings();
-      this.model = buildRows(this.buddies.value, this.unread.value, this.filter, s.defaultGroup, s.locale);
+      this.model = this.builder.build(this.buddies.value, this.unread.value, this.filter, s.defaultGroup, s.locale);
       this.modelInputs = inputs;
     }
   }
@@ -94,6 +101,7 @@ export class ImppBuddyList extends ImppElement {
     const { rows, buddyIndexes } = this.model;
     const activeIndex = this.activeKey === undefined ? undefined : this.model.indexByKey.get(this.activeKey);
     const pending = this.watchers.value.filter((w) => w.state === 'pending');
+    const tops = this.rowWindow.tops(rows);
     return html`<div part="base" class="base">
       ${renderRequests(pending, (w, d) => this.decide(w, d))}
       <label class="sr-only" for="filter">${s.filterLabel}</label>
@@ -104,15 +112,21 @@ export class ImppBuddyList extends ImppElement {
         : html`<div id="list" part="list" class="list" role="listbox" tabindex="0" aria-label=${s.contactsLabel}
             aria-activedescendant=${activeIndex === undefined ? nothing : rowId(activeIndex)}
             @keydown=${this.onListKey} @click=${this.onListClick} @focus=${this.onListFocus}>
-            ${virtualize<Row>({
-              scroller: true,
-              items: rows as Row[],
-              keyFunction: (row) => row.key,
-              renderItem: (row, i) => renderRow(row, i, this.activeKey, buddyIndexes.length),
-            })}
+            <div class="spacer" .style=${`block-size:${tops[rows.length]}px`}></div>
+            ${repeat(this.shown(activeIndex), (i) => rows[i]!.key, (i) => renderRow(rows[i]!, i, tops[i]!, this.activeKey, buddyIndexes.length))}
           </div>`}
       ${renderAddForm({ error: this.addError, done: this.addDone, busy: this.adding }, (e) => this.onAdd(e))}
     </div>`;
+  }
+
+  /** Indexes of the rows to render: the window, plus the active row wherever it is (for `aria-activedescendant`). */
+  private shown(active: number | undefined): number[] {
+    const [start, end] = this.rowWindow.range();
+    const shown: number[] = [];
+    if (active !== undefined && active < start) shown.push(active);
+    for (let i = start; i < end; i++) shown.push(i);
+    if (active !== undefined && active >= end) shown.push(active);
+    return shown;
   }
 
   private bind(client: ImppClient): Subscription {
@@ -150,12 +164,13 @@ export class ImppBuddyList extends ImppElement {
     if (last < 0) return;
     const index = this.activeKey === undefined ? undefined : indexByKey.get(this.activeKey);
     const pos = index === undefined ? -1 : (rows[index] as BuddyRow).position - 1;
+    const page = this.rowWindow.perPage;
     let next: number;
     switch (e.key) {
       case 'ArrowDown': next = Math.min(pos + 1, last); break;
       case 'ArrowUp': next = Math.max(pos - 1, 0); break;
-      case 'PageDown': next = Math.min(pos + PAGE, last); break;
-      case 'PageUp': next = Math.max(pos - PAGE, 0); break;
+      case 'PageDown': next = Math.min(pos + page, last); break;
+      case 'PageUp': next = Math.max(pos - page, 0); break;
       case 'Home': next = 0; break;
       case 'End': next = last; break;
       case 'Enter':
@@ -178,13 +193,12 @@ export class ImppBuddyList extends ImppElement {
     this.select(this.model.rows[index] as BuddyRow);
   }
 
-  /** Makes a row active and scrolls it into view (rendering it if it was virtualised away). */
+  /** Makes a row active and scrolls it into view, with its group header when it is the first. */
   private activate(index: number): void {
     const row = this.model.rows[index];
     if (row?.kind !== 'buddy') return;
     this.activeKey = row.key;
-    const host = this.listEl as (HTMLElement & { [virtualizerRef]?: { element(i: number): { scrollIntoView(o?: ScrollIntoViewOptions): void } | undefined } }) | null;
-    host?.[virtualizerRef]?.element(index)?.scrollIntoView({ block: 'nearest' });
+    this.rowWindow.reveal(this.model.rows[index - 1]?.kind === 'header' ? index - 1 : index, index);
   }
 
   private select(row: BuddyRow): void {

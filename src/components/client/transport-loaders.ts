@@ -27,7 +27,7 @@ const loaders = new Map<string, TransportLoader>();
  * ```ts
  * registerTransportLoader('xmpp', async (ctx) => {
  *   const [{ createClient }, { xmppWebSocket }] = await Promise.all([
- *     import('../../core/index.js'), import('../../core/transports/xmpp/index.js')]);
+ *     import('../../core/client.js'), import('../../core/transports/xmpp/index.js')]);
  *   return createClient({ transport: xmppWebSocket({ url: ctx.attribute('url')!, jid: ctx.attribute('user')! }) });
  * });
  * ```
@@ -50,7 +50,7 @@ export function transportNames(): string[] {
 // page's other tabs). `user` is required; `device` and `channel` are optional.
 registerTransportLoader('in-page', async (ctx) => {
   const [{ createClient }, { inPage }] = await Promise.all([
-    import('../../core/index.js'),
+    import('../../core/client.js'),
     import('../../core/transports/in-page/index.js'),
   ]);
   const user = ctx.attribute('user');

@@ -18,7 +18,7 @@ export async function loadXmppClient(ctx: TransportLoaderContext): Promise<ImppC
   const password = ctx.credentials?.password;
   if (jid === undefined || password === undefined) throw new ImppError('auth/credentials-required', 'Sign in with your address and password.');
   const [{ createClient }, { xmppWebSocket }] = await Promise.all([
-    import('../../core/index.js'),
+    import('../../core/client.js'),
     import('../../core/transports/xmpp/index.js'),
   ]);
   const resource = ctx.attribute('device');
