@@ -12,6 +12,8 @@
 function impptags() {
   /** tagName → { className, module (path of the defining call, if one was seen) }. */
   const tags = new Map();
+  /** `Class.field` of internal reactive state (`static properties = { x: { state: true } }`): no attribute. */
+  const states = new Set();
 
   /** A string literal, or `NAME.key` of a `const NAME = { key: '…' }` in the same file. */
   function tagText(ts, expr) {
@@ -35,6 +37,17 @@ function impptags() {
   return {
     name: 'impp-tags',
     analyzePhase({ ts, node, moduleDoc }) {
+      if (ts.isClassDeclaration(node) && node.name) {
+        for (const m of node.members) {
+          if (!ts.isPropertyDeclaration(m) || m.name.getText() !== 'properties' || !m.initializer || !ts.isObjectLiteralExpression(m.initializer)) continue;
+          for (const p of m.initializer.properties) {
+            if (ts.isPropertyAssignment(p) && ts.isObjectLiteralExpression(p.initializer) && p.initializer.properties.some((o) =>
+              ts.isPropertyAssignment(o) && o.name.getText() === 'state' && o.initializer.kind === ts.SyntaxKind.TrueKeyword)) {
+              states.add(`${node.name.text}.${p.name.getText()}`);
+            }
+          }
+        }
+      }
       if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'defineElement') {
         const [tag, ctor] = node.arguments;
         const tagName = tag && tagText(ts, tag);
@@ -54,6 +67,9 @@ function impptags() {
       // as a definition of an element named "tag"; valid custom element names contain a '-'.
       for (const m of modules) {
         m.exports = m.exports?.filter((e) => e.kind !== 'custom-element-definition' || e.name.includes('-'));
+        for (const d of m.declarations ?? []) {
+          if (d.attributes) d.attributes = d.attributes.filter((a) => !states.has(`${d.name}.${a.fieldName}`));
+        }
       }
       for (const [tagName, { className, module }] of tags) {
         const home = modules.find((m) => m.declarations?.some((d) => d.kind === 'class' && d.name === className));
@@ -74,7 +90,7 @@ export default {
   globs: ['src/components/**/*.ts'],
   exclude: ['src/components/**/*.test.ts', 'src/components/**/*.styles.ts'],
   outdir: '.',
-  // Lit: reactive properties from @property()/@state(), attribute names, static styles.
+  // Lit: reactive properties from `static properties` (state entries dropped by the plugin), attribute names, static styles.
   litelement: true,
   // package.json already declares "customElements"; letting the analyzer rewrite the file
   // would race with everyone else editing it.

@@ -2,8 +2,7 @@
  * The base class of impp-kit elements: shared tokens and the `theme` attribute.
  * @module
  */
-import { LitElement } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, type PropertyDeclarations } from 'lit';
 
 /** Colour scheme override of a component (and, on `<impp-client>`, of its subtree). */
 export type ImppTheme = 'light' | 'dark';
@@ -13,6 +12,7 @@ export type ImppTheme = 'light' | 'dark';
  * scheme is inherited (`--impp-color-scheme`) or follows `prefers-color-scheme`.
  */
 export class ImppElement extends LitElement {
+  static override properties: PropertyDeclarations = { theme: { reflect: true } };
   /** Forces the light or dark colour scheme; unset follows the page and the OS. */
-  @property({ reflect: true }) theme: ImppTheme | undefined;
+  theme: ImppTheme | undefined;
 }

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { Subscription } from 'rxjs';
 import { parseAddress, type Buddy, type ImppClient, type Watcher } from '../../core/index.js';
@@ -60,21 +59,31 @@ const NO_UNREAD: ReadonlyMap<string, number> = new Map();
  */
 export class ImppBuddyList extends ImppElement {
   static override styles = buddyListStyles;
+  static override properties = {
+    client: { attribute: false },
+    filter: {},
+    activeKey: { attribute: 'active-key' },
+    addError: { state: true },
+    addDone: { state: true },
+    adding: { state: true },
+  };
 
   /** The client to use; by default the one of the nearest `<impp-client>`. */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
 
   /** Text that filters contacts by name or address. */
-  @property() filter = '';
+  filter = '';
 
   /** Address id (`local@domain`) of the active contact. */
-  @property({ attribute: 'active-key' }) activeKey: string | undefined;
+  activeKey: string | undefined;
 
-  @state() private addError: string | undefined;
-  @state() private addDone: string | undefined;
-  @state() private adding = false;
+  private addError: string | undefined;
+  private addDone: string | undefined;
+  private adding = false;
 
-  @query('#list') private listEl!: HTMLElement | null;
+  private get listEl(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('#list') ?? null;
+  }
 
   private readonly buddies = new ObserveController<readonly Buddy[]>(this, []);
   private readonly unread = new ObserveController<ReadonlyMap<string, number>>(this, NO_UNREAD);

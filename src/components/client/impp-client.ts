@@ -1,6 +1,5 @@
 import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { first } from 'rxjs';
 import { ImppError, type ImppClient } from '../../core/index.js';
 import { clientContext } from '../context.js';
@@ -37,27 +36,37 @@ const CONFIG = ['transport', 'user', 'device', 'channel'] as const;
  */
 export class ImppClientElement extends ImppElement {
   static override styles = clientStyles;
+  static override properties = {
+    client: { attribute: false },
+    transport: { reflect: true },
+    user: { reflect: true },
+    device: { reflect: true },
+    channel: { reflect: true },
+    error: { state: true },
+    signingIn: { state: true },
+    busy: { state: true },
+  };
 
   /**
    * The client to provide. Set it to use your own client; read it to get the one the element
    * created from its attributes (once {@link whenReady} resolves).
    */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
 
   /** Transport to create a client with: `in-page` (built in), or one registered with `registerTransportLoader`. */
-  @property({ reflect: true }) transport: string | undefined;
+  transport: string | undefined;
 
   /** The user to sign in as (for `in-page`: a name like `alice`, or an address). */
-  @property({ reflect: true }) user: string | undefined;
+  user: string | undefined;
 
   /** Device (resource) name of this client; optional. */
-  @property({ reflect: true }) device: string | undefined;
+  device: string | undefined;
 
   /** In-page channel: clients on the same channel see each other; optional. */
-  @property({ reflect: true }) channel: string | undefined;
+  channel: string | undefined;
 
   /** Why the element could not create a client, if it failed. */
-  @state() error: ImppError | undefined;
+  error: ImppError | undefined;
 
   private readonly provider = new ContextProvider(this, { context: clientContext });
   /** The client this element created (and so must disconnect). */
@@ -112,8 +121,8 @@ export class ImppClientElement extends ImppElement {
   }
 
   /** True while the transport needs credentials: the element shows its sign-in form. */
-  @state() private signingIn = false;
-  @state() private busy = false;
+  private signingIn = false;
+  private busy = false;
 
   /**
    * Signs out: disconnects the client this element created and forgets its session (the

@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Subscription } from 'rxjs';
 import { bareAddress, parseAddress, presenceNote, type Address, type Availability, type ImppClient } from '../../core/index.js';
@@ -74,21 +73,29 @@ const ANCHORS = typeof CSS !== 'undefined' && CSS.supports?.('position-area', 'b
  */
 export class ImppPresence extends ImppElement {
   static override styles = presenceStyles;
+  static override properties = {
+    client: { attribute: false },
+    address: {},
+    name: {},
+    showNote: { type: Boolean, attribute: 'show-note' },
+    value: { state: true },
+    open: { state: true },
+  };
 
   /** The client to use; by default the one of the nearest `<impp-client>`. */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
 
   /** Whose presence to show: `alice@example.com`, `xmpp:…`, `pres:…`, `sip:…`. */
-  @property() address: string | undefined;
+  address: string | undefined;
 
   /** Display name shown before the availability (untrusted text, shown as text). */
-  @property() name: string | undefined;
+  name: string | undefined;
 
   /** Also show the presence note on the badge (the card always shows it). */
-  @property({ type: Boolean, attribute: 'show-note' }) showNote = false;
+  showNote = false;
 
-  @state() private value: BadgePresence | undefined;
-  @state() private open = false;
+  private value: BadgePresence | undefined;
+  private open = false;
 
   /** The parsed bare address, or undefined while `address` is missing or invalid. */
   private parsed: Address | undefined;

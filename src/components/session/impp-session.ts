@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { filter, firstValueFrom, Subscription, timeout } from 'rxjs';
 import { room as roomOf, roomInvitations$, roomNameForBooking, tryParseAddress, type Address, type ImppClient, type Occupant, type Room, type RoomEntry, type RoomInvitation, type RoomStatus } from '../../core/index.js';
@@ -72,32 +71,51 @@ const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
  */
 export class ImppSession extends ImppElement {
   static override styles = sessionStyles;
+  static override properties = {
+    client: { attribute: false },
+    booking: {},
+    participants: {},
+    subject: {},
+    nick: {},
+    autostart: { type: Boolean, reflect: true },
+    room: { state: true },
+    roomError: { state: true },
+    actionError: { state: true },
+    composerError: { state: true },
+    busy: { state: true },
+    invites: { state: true },
+    invitation: { state: true },
+  };
 
   /** The client to use; by default the one of the nearest `<impp-client>`. */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
   /** The booking id (any string); every attendee's page maps it to the same room. */
-  @property() booking: string | undefined;
+  booking: string | undefined;
   /** Comma-separated addresses of the attendees to invite. */
-  @property() participants: string | undefined;
+  participants: string | undefined;
   /** Subject to set when the session starts and the room has none (untrusted text). */
-  @property() subject: string | undefined;
+  subject: string | undefined;
   /** Nick to join with; by default the local part of our address. */
-  @property() nick: string | undefined;
+  nick: string | undefined;
   /** Start (join and invite) as soon as the client is online, without a click. */
-  @property({ type: Boolean, reflect: true }) autostart = false;
+  autostart = false;
 
-  @state() private room: Room | undefined;
-  @state() private roomError: string | undefined;
-  @state() private actionError: string | undefined;
-  @state() private composerError: string | undefined;
-  @state() private busy = false;
+  private room: Room | undefined;
+  private roomError: string | undefined;
+  private actionError: string | undefined;
+  private composerError: string | undefined;
+  private busy = false;
   /** Invitation outcome per address id: true when sent, else why it failed. */
-  @state() private invites: ReadonlyMap<string, string | true> = new Map();
+  private invites: ReadonlyMap<string, string | true> = new Map();
   /** The latest invitation to this session we received while shown. */
-  @state() private invitation: RoomInvitation | undefined;
+  private invitation: RoomInvitation | undefined;
 
-  @query('.log') private logEl!: HTMLElement | null;
-  @query('#composer') private composer!: HTMLTextAreaElement | null;
+  private get logEl(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.log') ?? null;
+  }
+  private get composer(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector<HTMLTextAreaElement>('#composer') ?? null;
+  }
 
   private valid: Address[] = [];
   private invalid: string[] = [];

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { property, query } from 'lit/decorators.js';
 import type { ImppError } from '../../core/index.js';
 import { ImppElement } from '../impp-element.js';
 import { signInStyles } from './impp-sign-in.styles.js';
@@ -37,18 +36,28 @@ export interface ImppSignInDetail {
  */
 export class ImppSignIn extends ImppElement {
   static override styles = signInStyles;
+  static override properties = {
+    jid: {},
+    service: {},
+    busy: { type: Boolean, reflect: true },
+    error: { attribute: false },
+  };
 
   /** Account address to prefill, e.g. `alice@example.com`. */
-  @property() jid = '';
+  jid = '';
   /** The server, shown as a hint (`wss://…`). */
-  @property() service = '';
+  service = '';
   /** True while a sign-in attempt is under way: the form is disabled. */
-  @property({ type: Boolean, reflect: true }) busy = false;
+  busy = false;
   /** Why the last attempt failed; shown in an alert. */
-  @property({ attribute: false }) error: ImppError | undefined;
+  error: ImppError | undefined;
 
-  @query('input[name="password"]') private passwordInput!: HTMLInputElement;
-  @query('input[name="jid"]') private jidInput!: HTMLInputElement;
+  private get passwordInput(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector<HTMLInputElement>('input[name="password"]') ?? null;
+  }
+  private get jidInput(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector<HTMLInputElement>('input[name="jid"]') ?? null;
+  }
 
   /** Moves focus to the first empty field. */
   override focus(): void {
@@ -75,9 +84,10 @@ export class ImppSignIn extends ImppElement {
 
   private submit(e: SubmitEvent): void {
     e.preventDefault();
-    const jid = this.jidInput.value.trim();
-    const password = this.passwordInput.value;
-    this.passwordInput.value = ''; // the password leaves with the event, nowhere else
+    const jid = this.jidInput?.value.trim() ?? '';
+    const pw = this.passwordInput;
+    const password = pw?.value ?? '';
+    if (pw) pw.value = ''; // the password leaves with the event, nowhere else
     if (jid === '' || password === '') return;
     this.jid = jid;
     this.dispatchEvent(new CustomEvent<ImppSignInDetail>('impp-sign-in', { bubbles: true, composed: true, detail: { jid, password } }));

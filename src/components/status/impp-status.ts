@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { filter, first, Subscription } from 'rxjs';
 import { presenceNote, type Availability, type ConnectionStatus, type ImppClient, type Presence } from '../../core/index.js';
@@ -46,20 +45,28 @@ const CHOICES: readonly Availability[] = ['available', 'away', 'busy', 'offline'
  */
 export class ImppStatus extends ImppElement {
   static override styles = statusStyles;
+  static override properties = {
+    client: { attribute: false },
+    status: {},
+    note: {},
+    invalidStatus: { state: true },
+    draftNote: { state: true },
+    failure: { state: true },
+  };
 
   /** The client to use; by default the one of the nearest `<impp-client>`. */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
 
   /** Initial availability to publish once online: `available`, `away`, `busy` or `offline`. */
-  @property() status: string | undefined;
+  status: string | undefined;
 
   /** Initial note to publish with `status`. */
-  @property() note: string | undefined;
+  note: string | undefined;
 
   /** Set while `status` holds a value that is not an availability. */
-  @state() private invalidStatus = false;
-  @state() private draftNote: string | undefined;
-  @state() private failure: string | undefined;
+  private invalidStatus = false;
+  private draftNote: string | undefined;
+  private failure: string | undefined;
 
   private readonly connection = new ObserveController<ConnectionStatus | undefined>(this, undefined);
   private readonly self = new ObserveController<Presence | undefined>(this, undefined, (p) => {
