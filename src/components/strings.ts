@@ -26,6 +26,8 @@ export interface ImppStrings {
   noteLabel: string;
   notePlaceholder: string;
   unknownStatus: string;
+  /** Button that skips the reconnect wait. */
+  retryNow: string;
   // <impp-buddy-list>
   contactsLabel: string;
   defaultGroup: string;
@@ -91,6 +93,7 @@ export const defaultStrings: Readonly<ImppStrings> = {
   noteLabel: 'Status note',
   notePlaceholder: 'What are you up to?',
   unknownStatus: 'Unknown status',
+  retryNow: 'Retry now',
   contactsLabel: 'Contacts',
   defaultGroup: 'Contacts',
   filterLabel: 'Filter contacts',

@@ -7,6 +7,7 @@ import { BehaviorSubject, NEVER, Observable, Subject } from 'rxjs';
 import { shareLatest } from './share-latest.js';
 import { bareAddress, parseAddress, type Address } from './address.js';
 import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
+import { Backoff, isFatal } from './backoff.js';
 import { createConversation, type ConversationHost } from './conversation.js';
 import { ConversationStore } from './conversations.js';
 import { Dedupe } from './dedupe.js';
@@ -18,14 +19,6 @@ import { PresenceStore } from './presence-store.js';
 import { RosterStore } from './roster-store.js';
 import { Sender } from './sender.js';
 import type { CommandResult, PresenceUpdate, Transport, TransportCommand, TransportEvent, Watcher } from './transports/transport.js';
-
-const FIRST_RETRY_MS = 1_000;
-const MAX_RETRY_MS = 60_000;
-
-/** Failures a retry cannot fix: wrong credentials or configuration (no retry loop, #52). */
-function isFatal(e: ImppError): boolean {
-  return e.code.startsWith('auth/') || e.code === 'client/invalid-argument' || e.code === 'address/invalid' || e.code === 'transport/unsupported';
-}
 
 /** Options of {@link createClient}. */
 export interface ClientOptions {
@@ -76,7 +69,7 @@ class Client implements ImppClient, ConversationHost {
   private connecting: Promise<void> | undefined;
   private published: PresenceUpdate = { availability: 'available' };
   private wanted = false;
-  private attempt = 0;
+  private readonly backoff = new Backoff();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly sender: Sender;
 
@@ -106,7 +99,7 @@ class Client implements ImppClient, ConversationHost {
     this.connecting ??= this.transport.connect().then(
       () => {
         this.connecting = undefined;
-        this.attempt = 0;
+        this.backoff.reset();
         if (this.wanted) this.setConnection({ state: 'online' });
         else void this.transport.disconnect(); // disconnect() was called while connecting
       },
@@ -122,11 +115,10 @@ class Client implements ImppClient, ConversationHost {
     return this.connecting;
   }
 
-  /** A transient failure (even on the first connect) is retried: exponential backoff, full jitter, ≤ 60 s. */
+  /** A transient failure (even on the first connect) is retried with the shared {@link Backoff} (full jitter, ≤ 60 s, herd-aware). */
   private retryLater(error: ImppError): void {
     this.setConnection({ state: 'reconnecting', error });
-    const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** this.attempt++);
-    this.retryTimer = setTimeout(() => void this.connect().catch(() => undefined), Math.random() * ceiling);
+    this.retryTimer = setTimeout(() => void this.connect().catch(() => undefined), this.backoff.next());
   }
 
   async disconnect(): Promise<void> {

@@ -15,6 +15,7 @@ export type ImppErrorCode =
   | 'codec/must-understand'
   | 'codec/invalid-header'
   | 'transport/closed'
+  | 'transport/server-shutdown'
   | 'transport/unreachable'
   | 'transport/timeout'
   | 'transport/policy-violation'

@@ -28,7 +28,7 @@ async function open(user: User, extra: Partial<SessionOptions> = {}) {
   const sockets: WebSocketLike[] = [];
   let down = false;
   const session = createSession({
-    service: wsUrl, jid: user.jid, password: user.password, backoff: { baseMs: 50 },
+    service: wsUrl, jid: user.jid, password: user.password, backoff: { baseMs: 50, spreadMs: 0 },
     webSocket: (url, protocols) => {
       if (down) throw new Error('network down (test)');
       const ws = new WebSocket(url, protocols) as unknown as WebSocketLike;

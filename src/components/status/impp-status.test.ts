@@ -126,9 +126,16 @@ describe('<impp-status>', () => {
     offline.setConnection({ state: 'connecting' });
     await el.updateComplete;
     expect(text()).to.equal('Connecting…');
+    expect(el.shadowRoot!.querySelector('[part=retry]'), 'no "Retry now" unless reconnecting').to.be.null;
     offline.setConnection({ state: 'reconnecting' });
     await el.updateComplete;
     expect(text()).to.equal('Reconnecting…');
+    // The reconnect backoff can wait up to 30 s (herd window): "Retry now" calls connect().
+    let connects = 0;
+    const connect = offline.client.connect;
+    (offline.client as { connect: () => Promise<void> }).connect = () => { connects++; return connect(); };
+    $<HTMLButtonElement>(el, '[part=retry]').click();
+    expect(connects).to.equal(1);
     offline.setConnection({ state: 'failed', error: new ImppError('auth/not-authorized', 'Wrong password for alice.') });
     await el.updateComplete;
     expect(text()).to.equal('Connection failed: Wrong password for alice.');

@@ -37,6 +37,7 @@ const CHOICES: readonly Availability[] = ['available', 'away', 'busy', 'offline'
  * @csspart select - The availability picker.
  * @csspart note - The note input.
  * @csspart connection - The connection state text.
+ * @csspart retry - "Retry now", shown while reconnecting (skips the backoff wait).
  *
  * @cssproperty --impp-color-available - Colour of the "available" icon (also away, busy, offline).
  * @cssproperty --impp-color-bg - Background.
@@ -119,7 +120,10 @@ export class ImppStatus extends ImppElement {
     else if (status.state === 'failed') text = s.connectionFailed(status.error?.message ?? s.connection.failed);
     else text = s.connection[status.state];
     const failed = this.failure !== undefined || status?.state === 'failed';
-    return html`<span part="connection" class=${failed ? 'failed' : ''} role="status">${text}</span>`;
+    // Waiting out a reconnect backoff (up to the 30 s herd window): let the user skip the wait.
+    const retry = status?.state === 'reconnecting'
+      ? html` <button part="retry" @click=${this.retryNow}>${s.retryNow}</button>` : nothing;
+    return html`<span part="connection" class=${failed ? 'failed' : ''} role="status">${text}</span>${retry}`;
   }
 
   private bind(client: ImppClient): Subscription {
@@ -151,6 +155,10 @@ export class ImppStatus extends ImppElement {
   private currentNote(): string {
     const p = this.self.value;
     return p ? (presenceNote(p) ?? '') : '';
+  }
+
+  private retryNow(): void {
+    void this.clientCtl.client?.connect().catch(() => undefined); // the outcome shows on connection$
   }
 
   private onSelect(e: Event): void {

@@ -9,7 +9,7 @@ import { FakeServer, until, wait } from './fake-server.js';
 function setup(server = new FakeServer(), extra: Partial<SessionOptions> = {}) {
   const session = createSession({
     service: 'ws://fake/xmpp-websocket', jid: 'alice@localhost', password: 'pw', allowPlain: true,
-    webSocket: server.factory, backoff: { baseMs: 1 }, timeoutMs: 500, keepaliveMs: 0, ...extra,
+    webSocket: server.factory, backoff: { baseMs: 1, spreadMs: 0 }, timeoutMs: 500, keepaliveMs: 0, ...extra,
   });
   const states: SessionStatus[] = [];
   const stanzas: XmlElement[] = [];

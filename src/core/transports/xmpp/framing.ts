@@ -3,7 +3,7 @@
 // stream-level element. A frame that is too big or not (restricted, well-formed) XML becomes a
 // stream error condition; it never yields part of a stanza.
 import { child, childrenOf, el, parseXml, serializeXml, textOf, type XmlElement } from '../../codecs/xml.js';
-import { ImppError, TransportError } from '../../errors.js';
+import { ImppError, TransportError, type ImppErrorCode } from '../../errors.js';
 
 export const NS_FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 export const NS_STREAM = 'http://etherx.jabber.org/streams';
@@ -23,6 +23,11 @@ export type Frame =
 
 export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
 
+const CODES: Readonly<Record<string, ImppErrorCode>> = {
+  'policy-violation': 'transport/policy-violation',
+  'system-shutdown': 'transport/server-shutdown', // §4.9.3.20: reconnect later, spread out (#6)
+};
+
 /**
  * A stream error (RFC 6120 §4.9): `condition` is the defined condition, e.g. `'conflict'`;
  * `byPeer` is true when the server sent it, false when we raise it (bad frame, timeout).
@@ -30,7 +35,7 @@ export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
 export class StreamError extends TransportError {
   override name = 'StreamError';
   constructor(readonly condition: string, readonly byPeer: boolean, message: string, cause?: unknown) {
-    super(condition === 'policy-violation' ? 'transport/policy-violation' : 'transport/stream-error', message, { cause });
+    super(CODES[condition] ?? 'transport/stream-error', message, { cause });
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Address } from '../../address.js';
 import type { ImppError } from '../../errors.js';
 import type { ConnectionState } from '../transport.js';
-import type { BackoffOptions } from './backoff.js';
+import { isFatal as cannotRetry, type BackoffOptions } from '../../backoff.js';
 import { StreamError } from './framing.js';
 import type { ScramKeys } from './scram.js';
 import type { WebSocketFactory } from './socket.js';
@@ -29,7 +29,12 @@ export interface SessionOptions {
   readonly keepaliveMs?: number;
   /** Probe answer bound, ms (default 10 000). */
   readonly keepaliveTimeoutMs?: number;
-  /** Reconnect delays (default base 500 ms, cap 60 s). */
+  /**
+   * Reconnect delays after a lost link: full jitter under a ceiling of at least `spreadMs`
+   * (default 30 s, the herd window of issue #6), growing from `baseMs` (500 ms) to 60 s. The
+   * browser's `online` event or calling `connect()` while reconnecting retries at once;
+   * `spreadMs: 0` retries within `baseMs` (few clients per server, tests).
+   */
   readonly backoff?: BackoffOptions;
   /** Reconnect automatically after a lost link (default true). */
   readonly reconnect?: boolean;
@@ -62,5 +67,5 @@ const FATAL = new Set(['conflict', 'not-authorized', 'host-unknown', 'host-gone'
 
 /** True when reconnecting after `e` would only repeat it (auth failures: BAD-INPUTS #52). */
 export function isFatal(e: ImppError): boolean {
-  return e.code.startsWith('auth/') || e.code === 'transport/unsupported' || (e instanceof StreamError && e.byPeer && FATAL.has(e.condition));
+  return cannotRetry(e) || (e instanceof StreamError && e.byPeer && FATAL.has(e.condition));
 }

@@ -5,7 +5,7 @@ import { BehaviorSubject, filter, firstValueFrom, Subject, type Observable, type
 import { bareAddress, parseAddress, withScheme, type Address } from '../../address.js';
 import { el, type XmlElement } from '../../codecs/xml.js';
 import { ImppError, TransportError } from '../../errors.js';
-import { retry } from './backoff.js';
+import { retry } from '../../backoff.js';
 import { isStanza } from './framing.js';
 import { IqRouter, type IqHandler } from './iq-router.js';
 import { startKeepalive } from './keepalive.js';
@@ -37,6 +37,8 @@ export class XmppSession implements StanzaLink {
   private stopKeepalive = (): void => undefined;
   private run: AbortController | undefined;
   private connecting: Promise<void> | undefined;
+  /** Ends the current reconnect wait early (set while one is under way). */
+  private wakeUp: (() => void) | undefined;
   /** Last successful (re)connect. */
   timings: SessionTimings | undefined;
 
@@ -73,6 +75,11 @@ export class XmppSession implements StanzaLink {
     return this.bound ? this : undefined;
   }
 
+  /** XEP-0198 is on for the current stream: what we send is confirmed on `acked$` (false while reconnecting). */
+  get smEnabled(): boolean {
+    return this.sm.enabled;
+  }
+
   /** SCRAM keys of the last login: an app may store these instead of the password (still secrets). */
   get credentials(): ScramKeys | undefined {
     return this.creds.keys;
@@ -80,12 +87,14 @@ export class XmppSession implements StanzaLink {
 
   /**
    * Connects once (no retry: the first failure rejects and the state becomes `failed`); resolves
-   * when online. After that, lost links reconnect by themselves until `disconnect()`.
+   * when online. After that, lost links reconnect by themselves until `disconnect()`; calling
+   * `connect()` while reconnecting retries at once instead of waiting out the backoff.
    */
   connect(signal?: AbortSignal): Promise<void> {
     const state = this.status.value.state;
     if (state === 'online') return Promise.resolve();
     if (state === 'reconnecting') {
+      this.wakeUp?.(); // asked for explicitly ("Retry now"): skip the rest of the backoff wait
       return firstValueFrom(this.status.pipe(filter((s) => s.state !== 'reconnecting'))).then((s) => {
         if (s.state !== 'online') throw s.error ?? disconnected();
       });
@@ -222,7 +231,11 @@ export class XmppSession implements StanzaLink {
     if (this.opts.reconnect === false || isFatal(error)) return this.end('failed', error);
     this.status.next({ state: 'reconnecting', error });
     const run = this.newRun();
-    void retry(run.signal, (signal) => this.connectOnce(signal), this.opts.backoff).catch((err: ImppError) => {
+    const wake = (wakeUp: () => void): (() => void) => {
+      this.wakeUp = wakeUp;
+      return () => { if (this.wakeUp === wakeUp) this.wakeUp = undefined; };
+    };
+    void retry(run.signal, (signal) => this.connectOnce(signal), { ...this.opts.backoff, fatal: isFatal, wake }).catch((err: ImppError) => {
       if (this.run === run) this.end('failed', err);
     });
   }

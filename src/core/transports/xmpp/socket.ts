@@ -31,6 +31,17 @@ export interface SocketHandlers {
   onClose(code: number, reason: string): void;
 }
 
+// RFC 6455 §7.4.1 1001 "going away"; IANA registry 1012 "service restart", 1013 "try again later".
+const SERVER_GOING_AWAY = new Set([1001, 1012, 1013]);
+
+/** The error for a WebSocket that closed after opening: `transport/server-shutdown` when the server said it is going away. */
+export function closedError(code: number, reason = ''): TransportError {
+  const why = `WebSocket code ${code}${reason ? `, ${JSON.stringify(reason.slice(0, 100))}` : ''}`;
+  return SERVER_GOING_AWAY.has(code)
+    ? new TransportError('transport/server-shutdown', `The server is going away (${why}); reconnecting later.`)
+    : new TransportError('transport/closed', `The connection closed (${why}).`);
+}
+
 const defaultFactory: WebSocketFactory = (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike;
 
 /**

@@ -2,11 +2,11 @@
 // Opens and restarts the stream, lets negotiation wait for elements, then routes every element
 // to one handler. Any end (our error, a server error, <close/>, the socket) is reported once.
 import type { XmlElement } from '../../codecs/xml.js';
-import { ImppError, TransportError } from '../../errors.js';
+import { ImppError } from '../../errors.js';
 import {
   closeFrame, isStreamError, NS_STREAM, openFrame, parseFrame, readStreamError, StreamError, streamErrorFrame, stanzaFrame,
 } from './framing.js';
-import { openSocket, type WebSocketFactory, type XmppSocket } from './socket.js';
+import { closedError, openSocket, type WebSocketFactory, type XmppSocket } from './socket.js';
 
 export interface StreamOptions {
   readonly url: string;
@@ -40,7 +40,7 @@ export class XmppStream {
     s.socket = await openSocket(opts.url, {
       onText: (t) => s.receive(t),
       onBinary: () => s.fail(new StreamError('unsupported-encoding', false, 'The server sent a binary WebSocket frame (RFC 7395 §3.3.3).')),
-      onClose: (code) => s.end(new TransportError('transport/closed', `The connection closed (WebSocket code ${code}).`)),
+      onClose: (code, reason) => s.end(closedError(code, reason)),
     }, { factory: opts.factory, signal, timeoutMs: opts.timeoutMs });
     const onAbort = (): void => s.fail(new ImppError('client/disconnected', 'Connecting was aborted.'));
     signal?.addEventListener('abort', onAbort, { once: true });
