@@ -1,6 +1,7 @@
 /**
  * Message bubbles shared by `<impp-chat>` and `<impp-session>`: inbound on the inline start,
- * outbound on the inline end, sender and time above the text.
+ * outbound on the inline end, sender and time above the text. Rows are placed by their own size
+ * and margins, so the list may be a flex column or (cheaper to lay out when long) a plain block.
  * @module
  */
 import { css } from 'lit';
@@ -11,10 +12,10 @@ export const messageStyles = css`
       padding: calc(var(--_space) * 0.75) var(--_space);
       border-radius: var(--_radius);
       background: var(--_bubble-in);
-      align-self: flex-start;
+      inline-size: fit-content;
     }
     .msg.out {
-      align-self: flex-end;
+      margin-inline-start: auto;
       background: var(--_bubble-out);
     }
     .meta,

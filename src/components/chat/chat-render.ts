@@ -1,111 +1,97 @@
 /**
- * Templates of `<impp-chat>`: day separators, one message, its body and delivery state.
+ * Templates of `<impp-chat>`: the log, day separators, one message, its body and delivery state.
  * Bodies are untrusted: text bindings only, links from {@link linkify} (BAD-INPUTS #24, #40,
- * #42); sender names in `<bdi>` (#17).
+ * #42); sender names in `<bdi>` (#17). Rendering is incremental: a row is templated again only
+ * when its entry (delivery state), day label, expansion, the peer's name or the strings change.
  * @module
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ConversationEntry } from '../../core/index.js';
+import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { ConversationEntry, InstantMessage } from '../../core/index.js';
 import { deliveryIndicator } from '../presence-icon.js';
 import { strings } from '../strings.js';
-import { linkify, type BodyPart } from './linkify.js';
+import { linkify } from './linkify.js';
 
 /** Bodies longer than this many characters are collapsed behind "Show more" (BAD-INPUTS #42). */
 export const COLLAPSE_AT = 4096;
 
-const parsed = new WeakMap<object, BodyPart[]>();
-
-/** What rendering a message needs from the component. */
-export interface MessageView {
+/** What the rows need from the component. */
+export interface LogView {
   readonly peerName: string;
-  /** Keys (`direction:id`) of long messages the user expanded. */
-  readonly expanded: ReadonlySet<string>;
-  toggle(key: string): void;
-  retry(id: string): void;
+  /** Long messages the user expanded. */
+  readonly expanded: ReadonlySet<InstantMessage>;
+  toggle(message: InstantMessage): void;
+  retry(message: InstantMessage): void;
 }
 
-/** Local calendar day of a timestamp, as a comparable key. */
-export function dayKey(ts: number): string {
-  const d = new Date(ts);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+// A formatter costs far more to create than to use (it resolves locale data): one per locale.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** The time of day of `ts`, or with `date` its date, in the locale of {@link strings}. */
+export function formatTime(ts: number, date?: boolean): string {
+  const { locale } = strings();
+  const key = `${locale}${date}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, date ? { dateStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' })));
+  return f.format(ts);
 }
 
-/** "Today", "Yesterday" or the date. */
-export function dayLabel(ts: number, now = Date.now()): string {
-  const s = strings();
-  if (dayKey(ts) === dayKey(now)) return s.today;
-  if (dayKey(ts) === dayKey(now - 86_400_000)) return s.yesterday;
-  return new Intl.DateTimeFormat(s.locale, { dateStyle: 'medium' }).format(ts);
-}
+// The local day asked for last, [start, end): consecutive rows mostly share a day.
+let day = [0, 0];
 
-/** Key of a log entry: ids are unique per sender, so ours and theirs may collide. */
-export const entryKey = (e: ConversationEntry): string => `${e.direction}:${e.message.id}`;
-
-/** The log: messages with a day separator before each new day, keyed for `repeat()`. */
-export function logItems(entries: readonly ConversationEntry[]): { key: string; template: (v: MessageView) => TemplateResult }[] {
-  const out: { key: string; template: (v: MessageView) => TemplateResult }[] = [];
-  let day: string | undefined;
-  for (const entry of entries) {
-    const d = dayKey(entry.message.timestamp);
-    if (d !== day) {
-      day = d;
-      const ts = entry.message.timestamp;
-      out.push({ key: `day:${d}`, template: () => renderDay(ts) });
-    }
-    out.push({ key: entryKey(entry), template: (v) => renderMessage(entry, v) });
+/** Start of the local calendar day of `ts` (a day may last 23 or 25 hours). */
+export function dayStart(ts: number): number {
+  if (ts < day[0]! || ts >= day[1]!) {
+    const d = new Date(ts);
+    day = [new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime(), new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime()];
   }
-  return out;
+  return day[0]!;
 }
 
-/** A day separator. */
-export function renderDay(ts: number): TemplateResult {
-  return html`<li class="day" part="day"><span>${dayLabel(ts)}</span></li>`;
+/** The log: every message, after a separator ("Today", "Yesterday" or the date) when it opens a day. */
+export function renderLog(entries: readonly ConversationEntry[], view: LogView) {
+  const s = strings();
+  const today = dayStart(Date.now());
+  const yesterday = dayStart(today - 1);
+  let last: number | undefined;
+  const labels = entries.map(({ message: { timestamp } }) => {
+    const d = dayStart(timestamp);
+    if (d === last) return undefined;
+    last = d;
+    return d === today ? s.today : d === yesterday ? s.yesterday : formatTime(timestamp, true);
+  });
+  // Keyed by message: it keeps its identity through delivery changes; ids may repeat across senders.
+  return repeat(entries, (e) => e.message, (e, i) => {
+    const label = labels[i];
+    const open = view.expanded.has(e.message);
+    return guard([e, label, open, view.peerName, s], () =>
+      html`${label === undefined ? nothing : html`<li class="day" part="day"><span>${label}</span></li>`}${renderMessage(e, open, view)}`,
+    );
+  });
 }
 
 /** One message: sender, time, body, and for ours the delivery state (and Retry when failed). */
-export function renderMessage(entry: ConversationEntry, view: MessageView): TemplateResult {
+function renderMessage({ message, direction, delivery }: ConversationEntry, open: boolean, view: LogView): TemplateResult {
   const s = strings();
-  const { message, direction, delivery } = entry;
-  const time = new Date(message.timestamp);
-  const timeText = new Intl.DateTimeFormat(s.locale, { hour: 'numeric', minute: '2-digit' }).format(time);
-  return html`<li class="msg ${direction}" part="message message-${direction}" data-id=${message.id}>
-    <div class="meta">
-      <bdi class="sender" part="sender">${direction === 'out' ? s.you : view.peerName}</bdi>
-      <time part="time" datetime=${time.toISOString()}>${timeText}</time>
-      ${message.verified === false ? html`<span class="unverified">⚠ ${s.unverified}</span>` : nothing}
-    </div>
-    ${renderBody(`${direction}:${message.id}`, message.body, message, view)}
-    ${direction === 'out' && delivery
-      ? html`<div class="state">
-          ${deliveryIndicator(delivery.state, delivery.error?.message)}
-          ${delivery.state === 'failed'
-            ? html`<button type="button" part="retry" @click=${() => view.retry(message.id)}>${s.retry}</button>`
-            : nothing}
-        </div>`
-      : nothing}
-  </li>`;
-}
-
-function renderBody(key: string, body: string, cacheKey: object, view: MessageView): TemplateResult {
-  const s = strings();
+  const { body, timestamp } = message;
+  // Long bodies need an id for the toggle's aria-controls; ids are remote input and may hold spaces.
+  const id = `body-${encodeURIComponent(`${direction}:${message.id}`)}`;
   const long = body.length > COLLAPSE_AT;
-  const open = view.expanded.has(key);
-  if (long && !open) {
-    return html`<p class="body" part="body" id="body-${domId(key)}">${body.slice(0, COLLAPSE_AT)}…</p>
-      <button type="button" class="more" part="show-more" aria-expanded="false" aria-controls="body-${domId(key)}"
-        @click=${() => view.toggle(key)}>${s.showMore}</button>`;
-  }
-  let parts = parsed.get(cacheKey);
-  if (parts === undefined) parsed.set(cacheKey, (parts = linkify(body)));
-  return html`<p class="body" part="body" id="body-${domId(key)}">${parts.map((p) =>
-      typeof p === 'string' ? p : html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>`,
-    )}</p>${long
-      ? html`<button type="button" class="more" part="show-more" aria-expanded="true" aria-controls="body-${domId(key)}"
-          @click=${() => view.toggle(key)}>${s.showLess}</button>`
-      : nothing}`;
-}
-
-/** An id usable in IDREF attributes: message ids come from remote senders and may hold spaces. */
-function domId(id: string): string {
-  return encodeURIComponent(id);
+  // No whitespace between elements: a long log clones this for every row.
+  return html`<li class="msg ${direction}" part="message message-${direction}" data-id=${message.id}
+    ><div class="meta"
+      ><bdi class="sender" part="sender">${direction === 'out' ? s.you : view.peerName}</bdi
+      ><time part="time" datetime=${new Date(timestamp).toISOString()}>${formatTime(timestamp)}</time
+      >${message.verified === false ? html`<span class="unverified">⚠ ${s.unverified}</span>` : nothing}</div
+    ><p class="body" part="body" id=${long ? id : nothing}>${long && !open ? `${body.slice(0, COLLAPSE_AT)}…` : linkify(body).map((p) =>
+      typeof p === 'string' ? p : html`<a href=${p.href} target="_blank" rel="noopener noreferrer">${p.text}</a>`)}</p
+    >${long
+      ? html`<button type="button" class="more" part="show-more" aria-expanded=${open} aria-controls=${id}
+          @click=${() => view.toggle(message)}>${open ? s.showLess : s.showMore}</button>`
+      : nothing}${delivery
+      ? html`<div class="state">${deliveryIndicator(delivery.state, delivery.error?.message)}${delivery.state === 'failed'
+          ? html`<button type="button" part="retry" @click=${() => view.retry(message)}>${s.retry}</button>`
+          : nothing}</div>`
+      : nothing}</li>`;
 }

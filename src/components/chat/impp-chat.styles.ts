@@ -44,12 +44,17 @@ export const chatStyles = [
       list-style: none;
       margin: 0;
       padding: 0;
-      display: flex;
-      flex-direction: column;
-      gap: var(--_space);
+    }
+    /* A block list of contained rows: a new row does not lay the others out again. */
+    .messages > li {
+      contain: content;
+    }
+    .messages > li + li {
+      margin-block-start: var(--_space);
     }
     .day {
-      align-self: center;
+      inline-size: fit-content;
+      margin-inline: auto;
       font-size: 0.8125em;
       color: var(--_muted);
       padding-inline: var(--_space);

@@ -84,9 +84,25 @@ describe('<impp-chat>', () => {
     expect(sender.localName).to.equal('bdi');
     expect(sender.textContent).to.equal('Bob');
     const live = root(el).querySelector('[aria-live=polite]')!;
-    await el.updateComplete;
-    expect(live.textContent).to.equal('Bob: second');
+    await eventually(() => live.textContent === 'Bob: second', 'the latest was never announced');
     expect(log(el).getAttribute('aria-live')).to.be.null; // the log itself is not re-announced
+  });
+
+  it('announces a stream of inbound messages at most once a second, ending with the latest', async () => {
+    const el = await open();
+    const live = root(el).querySelector('[aria-live=polite]')!;
+    const said: string[] = [];
+    new MutationObserver(() => said.push(live.textContent!)).observe(live, { subtree: true, characterData: true, childList: true });
+    const convo = bob.conversation(alice.self);
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) {
+      convo.send(`burst ${i}`);
+      await new Promise((r) => setTimeout(r, 50)); // one message per 50 ms: 20 emissions in a second
+    }
+    await eventually(() => messages(el).length === 20);
+    await eventually(() => live.textContent === 'Bob: burst 19', 'the latest was never announced', 3000);
+    const seconds = Math.ceil((performance.now() - t0) / 1000); // ~1 s, more on a busy machine
+    expect(new Set(said).size, said.join(' | ')).to.be.at.most(Math.min(10, seconds + 1));
   });
 
   it('separates days', async () => {
@@ -265,11 +281,68 @@ describe('<impp-chat>', () => {
     await until(alice.unread$, (u) => (u.get(bob.self.id) ?? 0) === 0);
   });
 
-  it('loads older messages on request', async () => {
+  it('offers "Load older messages" only once the log has a message, loads them, and says when there are no more', async () => {
+    bob.send(alice.self, 'old one');
+    bob.send(alice.self, 'old two');
+    await until(alice.conversation(bob.self).messages$, (es) => es.length === 2);
+    const again = await signIn('alice', channel); // a reload: an empty log, the history on the server
+    try {
+      const el = await open(again);
+      await el.updateComplete;
+      expect(root(el).querySelector('.older'), 'an empty log has nothing older to load').to.be.null;
+      bob.send(alice.self, 'new');
+      await eventually(() => messages(el).length === 1);
+      await el.updateComplete;
+      root(el).querySelector<HTMLButtonElement>('[part=load-older]')!.click();
+      await eventually(() => messages(el).length === 3, 'history never loaded');
+      expect(messages(el).map((m) => m.querySelector('[part=body]')!.textContent)).to.deep.equal(['old one', 'old two', 'new']);
+      // Two messages for a page of 50: the archive has nothing older.
+      await eventually(() => root(el).querySelector('.older')!.textContent!.includes('No older messages'));
+      expect(root(el).querySelector('[part=load-older]')).to.be.null;
+    } finally {
+      await signOut(again);
+    }
+  });
+
+  it('formats times without a new Intl.DateTimeFormat per row (100 messages)', async () => {
+    const Real = Intl.DateTimeFormat;
+    let made = 0;
+    Intl.DateTimeFormat = new Proxy(Real, { construct: (t, args) => (made++, Reflect.construct(t, args)) });
+    try {
+      const el = await open();
+      const convo = bob.conversation(alice.self);
+      for (let i = 0; i < 100; i++) convo.send(`message ${i}`);
+      await eventually(() => messages(el).length === 100);
+      await el.updateComplete;
+      expect(made, 'one formatter per locale and style at most').to.be.at.most(2);
+    } finally {
+      Intl.DateTimeFormat = Real;
+    }
+  });
+
+  it('templates again only the rows that changed: a delivery change does not redo the log', async () => {
     const el = await open();
-    const button = root(el).querySelector<HTMLButtonElement>('[part=load-older]')!;
-    button.click();
-    await eventually(() => root(el).querySelector('.older')!.textContent!.includes('No older messages'));
+    const convo = bob.conversation(alice.self);
+    for (let i = 0; i < 100; i++) convo.send(`message ${i}`);
+    await eventually(() => messages(el).length === 100);
+    await el.updateComplete;
+    // Every templating of a row computes its <time datetime> once.
+    const real = Date.prototype.toISOString;
+    let rows = 0;
+    Date.prototype.toISOString = function (this: Date) {
+      rows++;
+      return real.call(this);
+    };
+    try {
+      type(el, 'ours', {});
+      const state = () => messages(el)[100]?.querySelector('[part=delivery]')?.textContent ?? '';
+      await eventually(() => /Delivered|Read/.test(state()), 'never delivered');
+      await el.updateComplete;
+    } finally {
+      Date.prototype.toISOString = real;
+    }
+    // queued → sent → delivered (maybe read): a handful of renders of one row, not 100 rows each.
+    expect(rows).to.be.below(10);
   });
 
   for (const theme of ['light', 'dark'] as const) {

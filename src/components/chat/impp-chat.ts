@@ -1,20 +1,20 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { distinctUntilChanged, map, Subscription, take } from 'rxjs';
-import { parseAddress, type Conversation, type ConversationEntry, type ImppClient } from '../../core/index.js';
+import { parseAddress, type Conversation, type ConversationEntry, type ImppClient, type InstantMessage } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
 import { emit } from '../emit.js';
 import { ImppElement } from '../impp-element.js';
 import { ObserveController } from '../observe.js';
 import { strings } from '../strings.js';
 import { warn } from '../warn.js';
-import { entryKey, logItems, type MessageView } from './chat-render.js';
+import { renderLog } from './chat-render.js';
 import { chatStyles } from './impp-chat.styles.js';
 import { ReadTracker } from './read-tracker.js';
 import { TypingSender } from './typing.js';
 
 const OLDER_PAGE = 50;
+/** Inbound messages are announced at most this often (the latest one); more would drown a screen reader. */
+const ANNOUNCE_MS = 1000;
 const NONE: readonly ConversationEntry[] = [];
 
 /**
@@ -22,8 +22,9 @@ const NONE: readonly ConversationEntry[] = [];
  *
  * @description Shows `client.conversation(peer)`: sender, time and delivery state (icon and
  * text) of every message, a Retry button on failed ones (resends the same message), the peer's
- * typing indicator, day separators, a "Load older messages" control, and a composer (Enter
- * sends, Shift+Enter adds a line). It keeps to the newest message unless the user scrolled up
+ * typing indicator, day separators, a "Load older messages" control (once the log has a message,
+ * until the archive returns a short page), and a composer (Enter sends, Shift+Enter adds a
+ * line). It keeps to the newest message unless the user scrolled up
  * (then a "New messages" button appears), marks messages read while visible, and announces
  * each new inbound message once through a polite live region. Links are allowlisted
  * (http, https, xmpp, mailto); everything else is text. An invalid `peer` shows an error and
@@ -61,37 +62,53 @@ const NONE: readonly ConversationEntry[] = [];
  */
 export class ImppChat extends ImppElement {
   static override styles = chatStyles;
+  static override properties = {
+    client: { attribute: false },
+    peer: {},
+    peerError: { state: true },
+    expanded: { state: true },
+    unseen: { state: true },
+    older: { state: true },
+    announcement: { state: true },
+    composerError: { state: true },
+  };
 
   /** The client to use; by default the one of the nearest `<impp-client>`. */
-  @property({ attribute: false }) client: ImppClient | undefined;
+  client: ImppClient | undefined;
 
   /** Address of the other party, e.g. `bob@example.com` or `xmpp:bob@example.com`. */
-  @property() peer: string | undefined;
+  peer: string | undefined;
 
   /** Why `peer` cannot be used, if it cannot. */
-  @state() peerError: string | undefined;
+  peerError: string | undefined;
 
-  @state() private expanded: ReadonlySet<string> = new Set();
-  @state() private unseen = false;
-  @state() private older: 'idle' | 'loading' | 'none' = 'idle';
-  @state() private announcement = '';
-  @state() private composerError: string | undefined;
+  private expanded: ReadonlySet<InstantMessage> = new Set();
+  private unseen = false;
+  private older: 'idle' | 'loading' | 'none' = 'idle';
+  private announcement = '';
+  private composerError: string | undefined;
 
-  @query('.log') private logEl!: HTMLElement | null;
-  @query('#composer') private composer!: HTMLTextAreaElement | null;
+  private get logEl(): HTMLElement | null {
+    return this.renderRoot?.querySelector<HTMLElement>('.log') ?? null;
+  }
+  private get composer(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector<HTMLTextAreaElement>('#composer') ?? null;
+  }
 
   private conversation: Conversation | undefined;
   private readonly messages = new ObserveController<readonly ConversationEntry[]>(this, NONE, (e) => this.onEntries(e));
   private readonly typing = new ObserveController<boolean>(this, false);
   private readonly peerName = new ObserveController<string | undefined>(this, undefined);
   private readonly clientCtl = new ClientController(this, (client) => this.bind(client));
-  /** Keys of the entries already shown, and the newest timestamp among them. */
-  private seen = new Set<string>();
-  private newest = 0;
+  /** Messages already shown (an entry changes identity with its delivery state; its message does not). */
+  private seen = new WeakSet<InstantMessage>();
   private primed = false;
   private stick = true;
   private appended: 'in' | 'out' | undefined;
   private prependFrom: number | undefined;
+  private frame = 0;
+  private announceAt = 0;
+  private announceTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly typingSender = new TypingSender();
   private readonly reads = new ReadTracker(this, () => ({
     conversation: this.conversation,
@@ -122,22 +139,17 @@ export class ImppChat extends ImppElement {
     const s = strings();
     const conv = this.conversation;
     const name = this.displayPeer();
-    const view: MessageView = {
-      peerName: name,
-      expanded: this.expanded,
-      toggle: (key) => this.toggle(key),
-      retry: (id) => this.retry(id),
-    };
+    const entries = this.messages.value;
     return html`<section part="base" class="base" aria-label=${s.chatLabel(name)} @focusin=${() => this.reads.check()}>
       ${this.peerError === undefined ? nothing : html`<p part="error" class="error" role="alert">${this.peerError}</p>`}
       <div class="log" part="log" tabindex="0" role="region" aria-label=${s.messagesLabel} @scroll=${this.onScroll}>
-        <div class="older">
-          ${this.older === 'none'
-            ? html`<span class="muted">${s.noOlder}</span>`
-            : html`<button type="button" part="load-older" ?disabled=${!conv || this.older === 'loading'}
-                @click=${this.loadOlder}>${this.older === 'loading' ? s.loadingOlder : s.loadOlder}</button>`}
-        </div>
-        <ol class="messages">${repeat(logItems(this.messages.value), (i) => i.key, (i) => i.template(view))}</ol>
+        ${entries.length === 0 // nothing can be older than an empty log
+          ? nothing
+          : html`<div class="older">${this.older === 'none'
+              ? html`<span class="muted">${s.noOlder}</span>`
+              : html`<button type="button" part="load-older" ?disabled=${this.older === 'loading'}
+                  @click=${this.loadOlder}>${this.older === 'loading' ? s.loadingOlder : s.loadOlder}</button>`}</div>`}
+        <ol class="messages">${renderLog(entries, { peerName: name, expanded: this.expanded, toggle: this.toggle, retry: this.retry })}</ol>
       </div>
       ${this.unseen
         ? html`<button type="button" class="new primary" part="new-messages" @click=${() => this.scrollToEnd()}>${s.newMessages}</button>`
@@ -162,15 +174,19 @@ export class ImppChat extends ImppElement {
       this.prependFrom = undefined;
     }
     if (this.appended !== undefined) {
-      if (this.stick || this.appended === 'out') this.scrollToEnd();
-      else this.unseen = true;
+      if (this.appended === 'out') this.stick = true; // we sent: follow
+      if (!this.stick) this.unseen = true;
+      // Follow the newest message once per frame, not per update: reading scrollHeight forces a layout.
+      else this.frame ||= requestAnimationFrame(() => {
+        this.frame = 0;
+        if (this.stick) this.scrollToEnd();
+      });
       this.appended = undefined;
     }
   }
 
   private bind(client: ImppClient): Subscription | undefined {
-    this.seen = new Set();
-    this.newest = 0;
+    this.seen = new WeakSet();
     this.primed = false;
     this.reads.reset();
     this.older = 'idle';
@@ -198,21 +214,17 @@ export class ImppChat extends ImppElement {
     return this.peerName.value?.trim() || this.conversation?.peer.id || this.peer || '';
   }
 
-  /** Tracks what arrived since the last emission: scroll, announce, mark read. */
+  /** Tracks what arrived since the last emission (to scroll and announce), in time O(new). */
   private onEntries(entries: readonly ConversationEntry[]): void {
     const first = !this.primed;
     this.primed = true;
-    const fresh: ConversationEntry[] = [];
-    let newest = this.newest;
-    for (const e of entries) {
-      const key = entryKey(e);
-      if (this.seen.has(key)) continue;
-      this.seen.add(key);
-      // Older than what we had is history (loadOlder), not news; equal times keep their order.
-      if (!first && e.message.timestamp >= this.newest) fresh.push(e);
-      newest = Math.max(newest, e.message.timestamp);
-    }
-    this.newest = newest;
+    // The store appends news and prepends history (loadOlder): unseen runs at both ends.
+    const seen = this.seen;
+    let end = entries.length;
+    while (end > 0 && !seen.has(entries[end - 1]!.message)) end--;
+    for (let i = 0; i < end && !seen.has(entries[i]!.message); i++) seen.add(entries[i]!.message);
+    const fresh = entries.slice(end);
+    for (const e of fresh) seen.add(e.message);
     if (first) {
       this.appended = 'in';
       this.stick = true;
@@ -220,12 +232,22 @@ export class ImppChat extends ImppElement {
       this.appended = fresh.some((e) => e.direction === 'out') ? 'out' : 'in';
       const inbound = fresh.filter((e) => e.direction === 'in').at(-1);
       if (inbound !== undefined) {
-        // A trailing zero-width space alternates so that two equal messages are both announced.
-        const text = strings().announceInbound(this.displayPeer(), inbound.message.body.slice(0, 500));
-        this.announcement = this.announcement.startsWith(text) && !this.announcement.endsWith('\u200b') ? `${text}\u200b` : text;
+        this.announce(strings().announceInbound(this.displayPeer(), inbound.message.body.slice(0, 500)));
       }
     }
-    queueMicrotask(() => this.reads.check());
+  }
+
+  /** Says `text` through the live region, at most once per {@link ANNOUNCE_MS}: a busy chat keeps to its latest. */
+  private announce(text: string): void {
+    clearTimeout(this.announceTimer);
+    const wait = this.announceAt - Date.now();
+    if (wait > 0) {
+      this.announceTimer = setTimeout(() => this.announce(text), wait);
+      return;
+    }
+    this.announceAt = Date.now() + ANNOUNCE_MS;
+    // A trailing zero-width space alternates so that two equal messages are both announced.
+    this.announcement = this.announcement.startsWith(text) && !this.announcement.endsWith('\u200b') ? `${text}\u200b` : text;
   }
 
   private onScroll(): void {
@@ -245,11 +267,11 @@ export class ImppChat extends ImppElement {
     this.reads.check();
   }
 
-  private toggle(key: string): void {
+  private readonly toggle = (message: InstantMessage): void => {
     const next = new Set(this.expanded);
-    if (!next.delete(key)) next.add(key);
+    if (!next.delete(message)) next.add(message);
     this.expanded = next;
-  }
+  };
 
   private async loadOlder(): Promise<void> {
     const conv = this.conversation;
@@ -258,11 +280,12 @@ export class ImppChat extends ImppElement {
     this.prependFrom = this.logEl?.scrollHeight;
     try {
       const added = await conv.loadOlder(OLDER_PAGE);
-      this.older = added === 0 ? 'none' : 'idle';
+      this.older = added < OLDER_PAGE ? 'none' : 'idle'; // a short page: the archive has no more
+      if (added > 0) return; // updated() keeps the view still above them
     } catch {
       this.older = 'idle';
     }
-    if (this.older === 'none') this.prependFrom = undefined;
+    this.prependFrom = undefined;
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -301,11 +324,10 @@ export class ImppChat extends ImppElement {
     emit(this, 'impp-send', { peer: conv.peer, id: out.id, body, retry: false });
   }
 
-  private retry(id: string): void {
+  private readonly retry = ({ id, body }: InstantMessage): void => {
     const conv = this.conversation;
-    const entry = this.messages.value.find((e) => e.direction === 'out' && e.message.id === id);
-    if (!conv || !entry) return;
+    if (!conv) return;
     conv.retry(id);
-    emit(this, 'impp-send', { peer: conv.peer, id, body: entry.message.body, retry: true });
-  }
+    emit(this, 'impp-send', { peer: conv.peer, id, body, retry: true });
+  };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Conversation, ConversationEntry } from '../../core/index.js';
+import type { Conversation, ConversationEntry, InstantMessage } from '../../core/index.js';
 
 /** What the tracker reads from its host. */
 export interface ReadState {
@@ -20,8 +20,14 @@ export interface ReadState {
  * {@link check}, on intersection changes and on page visibility changes.
  */
 export class ReadTracker implements ReactiveController {
-  private readCount = 0;
-  private readonly io = new IntersectionObserver(() => this.check());
+  /** The newest inbound message when we last marked the conversation read. */
+  private marked: InstantMessage | undefined;
+  /** The host is on screen, as the observer last saw it (no layout read of ours). */
+  private onScreen = false;
+  private readonly io = new IntersectionObserver((seen) => {
+    this.onScreen = seen.at(-1)!.isIntersecting;
+    this.check();
+  });
   private readonly onVisibility = () => this.check();
 
   constructor(
@@ -43,21 +49,15 @@ export class ReadTracker implements ReactiveController {
 
   /** Forget what was marked (another conversation). */
   reset(): void {
-    this.readCount = 0;
+    this.marked = undefined;
   }
 
   check(): void {
     const { conversation, entries, atEnd } = this.state();
-    if (!conversation || !atEnd) return;
-    if (!this.host.matches(':focus-within') && (document.visibilityState !== 'visible' || !onScreen(this.host))) return;
-    const inbound = entries.reduce((n, e) => n + (e.direction === 'in' ? 1 : 0), 0);
-    if (inbound <= this.readCount) return;
-    this.readCount = inbound;
+    const newest = entries.findLast((e) => e.direction === 'in')?.message;
+    if (!conversation || !atEnd || newest === this.marked) return;
+    if (!this.host.matches(':focus-within') && (document.visibilityState !== 'visible' || !this.onScreen)) return;
+    this.marked = newest;
     conversation.markRead();
   }
-}
-
-function onScreen(el: Element): boolean {
-  const r = el.getBoundingClientRect();
-  return r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
 }
