@@ -11,6 +11,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ConversationEntry, InstantMessage } from '../../core/index.js';
 import { deliveryIndicator } from '../presence-icon.js';
 import { strings } from '../strings.js';
+import { formatTime } from '../format-time.js';
 import { linkify } from './linkify.js';
 
 /** Bodies longer than this many characters are collapsed behind "Show more" (BAD-INPUTS #42). */
@@ -23,18 +24,6 @@ export interface LogView {
   readonly expanded: ReadonlySet<InstantMessage>;
   toggle(message: InstantMessage): void;
   retry(message: InstantMessage): void;
-}
-
-// A formatter costs far more to create than to use (it resolves locale data): one per locale.
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-/** The time of day of `ts`, or with `date` its date, in the locale of {@link strings}. */
-export function formatTime(ts: number, date?: boolean): string {
-  const { locale } = strings();
-  const key = `${locale}${date}`;
-  let f = formats.get(key);
-  if (!f) formats.set(key, (f = new Intl.DateTimeFormat(locale, date ? { dateStyle: 'medium' } : { hour: 'numeric', minute: '2-digit' })));
-  return f.format(ts);
 }
 
 // The local day asked for last, [start, end): consecutive rows mostly share a day.

@@ -7,6 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { aggregateAvailability, presenceNote, type Address, type Tuple } from '../../core/index.js';
 import { presenceIndicator } from '../presence-icon.js';
+import { formatTime } from '../format-time.js';
 import { strings } from '../strings.js';
 import type { BadgePresence } from './presence-source.js';
 import { presenceStrings } from './presence.strings.js';
@@ -23,9 +24,6 @@ export interface CardModel {
 /** DOM id of the card, for `aria-controls`. */
 export const CARD_ID = 'card';
 
-function time(at: number): string {
-  return new Intl.DateTimeFormat(strings().locale, { timeStyle: 'short' }).format(at);
-}
 
 function device(t: Tuple): TemplateResult {
   const note = t.notes[0]?.text;
@@ -53,7 +51,7 @@ export function renderCard(m: CardModel): TemplateResult {
     </div>
     <p class="card-availability" part="card-availability">
       ${presenceIndicator(presence?.availability ?? 'unknown')}
-      <span class="freshness">${fetchedAt === undefined ? (presence ? p.live : nothing) : p.checkedAt(time(fetchedAt))}</span>
+      <span class="freshness">${fetchedAt === undefined ? (presence ? p.live : nothing) : p.checkedAt(formatTime(fetchedAt))}</span>
     </p>
     ${note ? html`<p class="card-note" part="card-note"><bdi>${note}</bdi></p>` : nothing}
     ${tuples.length > 0

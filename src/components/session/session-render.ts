@@ -6,6 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Address, Availability, Occupant, RoomEntry } from '../../core/index.js';
 import { deliveryIndicator, presenceIndicator } from '../presence-icon.js';
+import { formatTime } from '../format-time.js';
 import { strings } from '../strings.js';
 import { sessionStrings } from './session.strings.js';
 
@@ -66,7 +67,7 @@ export function renderEntry(entry: RoomEntry): TemplateResult {
   const s = strings();
   const { message, direction, delivery } = entry;
   const time = new Date(message.timestamp);
-  const timeText = new Intl.DateTimeFormat(s.locale, { hour: 'numeric', minute: '2-digit' }).format(time);
+  const timeText = formatTime(message.timestamp);
   return html`<li class="msg ${direction}" part="message message-${direction}">
     <div class="meta">
       <bdi class="sender" part="sender">${entry.nick}</bdi>
