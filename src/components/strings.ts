@@ -50,6 +50,8 @@ export interface ImppStrings {
   // <impp-chat>
   chatLabel: (peer: string) => string;
   messagesLabel: string;
+  /** An empty conversation or session log. */
+  noMessages: string;
   composerLabel: string;
   composerPlaceholder: string;
   send: string;
@@ -114,6 +116,7 @@ export const defaultStrings: Readonly<ImppStrings> = {
   addedBuddy: (name) => `Added ${name}.`,
   chatLabel: (peer) => `Conversation with ${peer}`,
   messagesLabel: 'Messages',
+  noMessages: 'No messages yet.',
   composerLabel: 'Message',
   composerPlaceholder: 'Write a message',
   send: 'Send',

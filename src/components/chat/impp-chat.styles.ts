@@ -34,10 +34,11 @@ export const chatStyles = [
       padding: var(--_space);
       overscroll-behavior: contain;
     }
-    .older {
+    .older,
+    .empty {
       display: flex;
       justify-content: center;
-      margin-block-end: var(--_space);
+      margin-block: 0 var(--_space);
       font-size: 0.875em;
     }
     .messages {

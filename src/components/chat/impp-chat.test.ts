@@ -281,24 +281,29 @@ describe('<impp-chat>', () => {
     await until(alice.unread$, (u) => (u.get(bob.self.id) ?? 0) === 0);
   });
 
-  it('offers "Load older messages" only once the log has a message, loads them, and says when there are no more', async () => {
+  it('opening on an empty log loads the last page of history once; a new conversation shows no "Load older" control', async () => {
+    // A conversation with no history at all: nothing to load, no control, no "No older messages".
+    const fresh = await open(alice, 'nobody-yet@in-page.invalid');
+    await eventually(() => root(fresh).querySelector('.older') === null && messages(fresh).length === 0);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(root(fresh).querySelector('.older'), 'nothing older than an empty conversation').to.be.null;
+    expect(root(fresh).querySelector('.empty')?.textContent).to.equal('No messages yet.');
+
     bob.send(alice.self, 'old one');
     bob.send(alice.self, 'old two');
     await until(alice.conversation(bob.self).messages$, (es) => es.length === 2);
     const again = await signIn('alice', channel); // a reload: an empty log, the history on the server
     try {
       const el = await open(again);
-      await el.updateComplete;
-      expect(root(el).querySelector('.older'), 'an empty log has nothing older to load').to.be.null;
-      bob.send(alice.self, 'new');
-      await eventually(() => messages(el).length === 1);
-      await el.updateComplete;
-      root(el).querySelector<HTMLButtonElement>('[part=load-older]')!.click();
-      await eventually(() => messages(el).length === 3, 'history never loaded');
-      expect(messages(el).map((m) => m.querySelector('[part=body]')!.textContent)).to.deep.equal(['old one', 'old two', 'new']);
+      await eventually(() => messages(el).length === 2, 'history not loaded on open');
+      expect(root(el).querySelector('.empty')).to.be.null;
+      expect(messages(el).map((m) => m.querySelector('[part=body]')!.textContent)).to.deep.equal(['old one', 'old two']);
       // Two messages for a page of 50: the archive has nothing older.
-      await eventually(() => root(el).querySelector('.older')!.textContent!.includes('No older messages'));
+      await eventually(() => root(el).querySelector('.older')?.textContent?.includes('No older messages') === true);
       expect(root(el).querySelector('[part=load-older]')).to.be.null;
+      bob.send(alice.self, 'new');
+      await eventually(() => messages(el).length === 3);
+      expect(messages(el).at(-1)!.querySelector('[part=body]')!.textContent).to.equal('new');
     } finally {
       await signOut(again);
     }

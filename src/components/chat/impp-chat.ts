@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { distinctUntilChanged, map, Subscription, take } from 'rxjs';
+import { distinctUntilChanged, first, map, Subscription, take } from 'rxjs';
 import { parseAddress, type Conversation, type ConversationEntry, type ImppClient, type InstantMessage } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
 import { emit } from '../emit.js';
@@ -22,8 +22,8 @@ const NONE: readonly ConversationEntry[] = [];
  *
  * @description Shows `client.conversation(peer)`: sender, time and delivery state (icon and
  * text) of every message, a Retry button on failed ones (resends the same message), the peer's
- * typing indicator, day separators, a "Load older messages" control (once the log has a message,
- * until the archive returns a short page), and a composer (Enter sends, Shift+Enter adds a
+ * typing indicator, day separators, the last page of history when it opens on an empty log, a
+ * "Load older messages" control (until the archive returns a short page), and a composer (Enter sends, Shift+Enter adds a
  * line). It keeps to the newest message unless the user scrolled up
  * (then a "New messages" button appears), marks messages read while visible, and announces
  * each new inbound message once through a polite live region. Links are allowlisted
@@ -144,7 +144,7 @@ export class ImppChat extends ImppElement {
       ${this.peerError === undefined ? nothing : html`<p part="error" class="error" role="alert">${this.peerError}</p>`}
       <div class="log" part="log" tabindex="0" role="region" aria-label=${s.messagesLabel} @scroll=${this.onScroll}>
         ${entries.length === 0 // nothing can be older than an empty log
-          ? nothing
+          ? (this.older === 'loading' ? nothing : html`<p class="empty muted">${s.noMessages}</p>`)
           : html`<div class="older">${this.older === 'none'
               ? html`<span class="muted">${s.noOlder}</span>`
               : html`<button type="button" part="load-older" ?disabled=${this.older === 'loading'}
@@ -201,13 +201,18 @@ export class ImppChat extends ImppElement {
     this.typing.observe(conv.typing$);
     const id = conv.peer.id;
     this.peerName.observe(client.buddies$.pipe(map((bs) => bs.find((b) => b.address.id === id)?.name), distinctUntilChanged()));
-    return new Subscription(() => {
+    const sub = new Subscription(() => {
       conv.setTyping(false);
       this.conversation = undefined;
       this.messages.observe(undefined);
       this.typing.observe(undefined);
       this.peerName.observe(undefined);
     });
+    // Nothing here once online (a new page, another tab, a reload): fetch the last page of history once.
+    sub.add(client.connection$.pipe(first((c) => c.state === 'online')).subscribe(() => {
+      if ((this.messages.value ?? []).length === 0) void this.loadOlder();
+    }));
+    return sub;
   }
 
   private displayPeer(): string {

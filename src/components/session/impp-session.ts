@@ -185,7 +185,7 @@ export class ImppSession extends ImppElement {
         <section class="chat" aria-label=${s.messagesLabel}>
           <div class="log" part="log" role="log" tabindex="0" aria-label=${s.messagesLabel}>
             ${this.entries.value.length === 0
-              ? html`<p class="muted">${t.noMessages}</p>`
+              ? html`<p class="muted">${s.noMessages}</p>`
               : html`<ol class="messages">${repeat(this.entries.value, (e) => `${e.direction}:${e.message.id}`, renderEntry)}</ol>`}
           </div>
           <form part="composer" class="composer" @submit=${this.onSubmit}>

@@ -32,7 +32,6 @@ export interface SessionStrings {
   joining: string;
   left: string;
   failed: (reason: string) => string;
-  noMessages: string;
   /** Accessible names of the roles worth telling apart (XEP-0045 §5.1). */
   moderator: string;
   /** Default reason sent with an invitation; `subject` may be empty. */
@@ -59,7 +58,6 @@ export const defaultSessionStrings: Readonly<SessionStrings> = {
   joining: 'Joining…',
   left: 'You left the session.',
   failed: (reason) => `Could not join: ${reason}`,
-  noMessages: 'No messages yet.',
   moderator: 'Moderator',
   inviteReason: (subject) => (subject ? `Join the session: ${subject}` : 'Join the session'),
 };
