@@ -15,6 +15,8 @@ import './components/define-all.js';
 
 export { createClient } from './index.js';
 export { inPage } from './core/transports/in-page/index.js';
+/** Translate or reword the UI: one table for every element (see `setStrings` in `impp-kit/components`). */
+export { setStrings } from './components/strings.js';
 
 /**
  * Loads the XMPP transport chunk.

@@ -98,9 +98,24 @@ describe('CDN file with tags only (test/e2e/cdn.html)', { timeout: 180_000 }, ()
     assert.deepEqual(loaded, [], `XMPP code loaded without loadXmpp(): ${loaded}`);
   });
 
-  test('the CDN module exports createClient, inPage and loadXmpp', async () => {
+  test('the CDN module exports createClient, inPage, loadXmpp and setStrings', async () => {
     const names = await page.evaluate(async () => Object.keys(await import('/dist/impp-kit.min.js' as string)).sort());
-    for (const name of ['createClient', 'inPage', 'loadXmpp']) assert.ok(names.includes(name), `missing export ${name}: ${names}`);
+    for (const name of ['createClient', 'inPage', 'loadXmpp', 'setStrings']) assert.ok(names.includes(name), `missing export ${name}: ${names}`);
+  });
+
+  test('setStrings from the CDN module translates the elements', async () => {
+    const text = await page.evaluate(async () => {
+      const mod = await import('/dist/impp-kit.min.js' as string);
+      mod.setStrings({ noClient: 'Nicht verbunden' });
+      const el = document.createElement('impp-status') as HTMLElement & { updateComplete: Promise<unknown> };
+      document.body.append(el); // outside any <impp-client>: no client
+      await el.updateComplete;
+      const shown = el.shadowRoot!.querySelector('[part=connection]')!.textContent;
+      el.remove();
+      mod.setStrings({ noClient: 'Not connected' });
+      return shown;
+    });
+    assert.equal(text, 'Nicht verbunden');
   });
 
   test('loadXmpp() fetches the XMPP chunk from dist/cdn/ on demand', async () => {
