@@ -90,6 +90,16 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
     throw storageError(e);
   }
   let seq = Date.now() * 1000;
+  const seqs = new Map<string, number>(); // message id → its row's seq, for rows this page knows
+  // Writes run one after another, in the order issued: a put spans two transactions (read the
+  // old row, write), and a delete issued meanwhile (a receipt right after the ack) must not be
+  // undone by it.
+  let writes: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = writes.then(fn, fn);
+    writes = next.catch(() => undefined);
+    return next;
+  };
   const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -103,6 +113,7 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
       guard(async () => {
         const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
         const rows = (await run(db, 'readonly', (s) => s.index('owner').getAll(range))) as Row[];
+        rows.forEach((r) => seqs.set(r.id, r.seq));
         return rows.flatMap((r): StoredMessage[] => {
           try {
             const message = { id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread };
@@ -113,13 +124,17 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
         });
       }),
     put: (m, sentAt) =>
-      guard(async () => {
+      serial(() => guard(async () => {
         const key = `${owner}\u0000${m.id}`;
-        const old = sentAt === undefined ? undefined : ((await run(db, 'readonly', (s) => s.get(key))) as Row | undefined);
-        const row: Row = { key, owner, seq: old?.seq ?? seq++, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt };
+        // Keep the row's place (restore order); read it back only for a row this page did not write.
+        const known = seqs.get(m.id);
+        const old = sentAt === undefined || known !== undefined ? undefined : ((await run(db, 'readonly', (s) => s.get(key))) as Row | undefined);
+        const rowSeq = known ?? old?.seq ?? seq++;
+        seqs.set(m.id, rowSeq);
+        const row: Row = { key, owner, seq: rowSeq, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt };
         await run(db, 'readwrite', (s) => s.put(row)); // resolves after the transaction commits
-      }),
-    delete: (id) => guard(() => run(db, 'readwrite', (s) => s.delete(`${owner}\u0000${id}`))),
+      })),
+    delete: (id) => serial(() => guard(() => (seqs.delete(id), run(db, 'readwrite', (s) => s.delete(`${owner}\u0000${id}`))))),
   };
 }
 

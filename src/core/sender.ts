@@ -1,6 +1,7 @@
 // The delivery pipeline of outgoing messages: validate → outbox (memory + store) → wire →
-// receipts. At-least-once on the wire: a message leaves the store only when the transport
-// confirmed it, and a dropped connection leaves it queued for the next session.
+// receipts. At-least-once on the wire: a message is `sent` only when the transport confirmed
+// that the service has it (XMPP: the XEP-0198 ack), and a dropped connection leaves it queued
+// for the next session.
 import { bareAddress, type Address } from './address.js';
 import type { AddressLike, OutgoingMessage } from './client-api.js';
 import type { ConversationStore } from './conversations.js';
@@ -22,9 +23,9 @@ export interface SenderHost {
 }
 
 /**
- * How long a message the transport took but nobody receipted is offered again after a new
- * session or a reload: a server can acknowledge and then lose it in a restart (BAD-INPUTS #51).
- * Receivers deduplicate by (sender, id), so the repeat is harmless; the window bounds it.
+ * How long a message the service confirmed (`sent`) but nobody receipted is offered again after
+ * a new session or a reload: a server can acknowledge and then lose it in a restart (BAD-INPUTS
+ * #51). Receivers deduplicate by (sender, id), so the repeat is harmless; the window bounds it.
  */
 export const RESEND_WINDOW_MS = 120_000;
 
@@ -70,17 +71,18 @@ export class Sender {
   }
 
   /**
-   * After (re)connecting: everything still queued goes out, oldest first; unless the session
-   * was resumed (the server kept it), recent sent-but-unreceipted messages go out again too.
+   * After (re)connecting: everything still queued goes out; unless the session was resumed (the
+   * server kept it), recent sent-but-unreceipted messages go out again too. All in the order they
+   * were written, so a receiver that missed some sees them before newer ones (per-sender order).
    */
   flush(resumed = false): void {
     const connectedAt = Date.now(); // only what an earlier session sent is offered again
     void this.store.then(() => {
-      for (const message of this.outbox.queued()) this.transmit(message);
-      if (resumed) return;
-      for (const [id, { sentAt }] of this.unconfirmed) {
-        const message = sentAt < connectedAt ? this.outbox.get(id) : undefined;
-        if (message !== undefined) this.transport.command({ type: 'send', message }).catch(() => undefined);
+      const again = new Set(resumed ? [] : [...this.unconfirmed].filter(([, u]) => u.sentAt < connectedAt).map(([id]) => id));
+      const all = [...this.outbox.queued(), ...[...again].flatMap((id) => this.outbox.get(id) ?? [])];
+      for (const message of all.sort((a, b) => a.timestamp - b.timestamp)) {
+        if (!again.has(message.id)) this.transmit(message);
+        else this.transport.command({ type: 'send', message }).catch(() => undefined);
       }
     });
   }
@@ -119,8 +121,11 @@ export class Sender {
     }
   }
 
+  /** Sends once its store write committed; at once when none is pending (keeps flush order). */
   private transmit(message: InstantMessage): void {
-    void (this.writes.get(message.id) ?? Promise.resolve()).then(() => this.sendNow(message));
+    const write = this.writes.get(message.id);
+    if (write === undefined) this.sendNow(message);
+    else void write.then(() => this.sendNow(message));
   }
 
   private sendNow(message: InstantMessage): void {

@@ -120,9 +120,11 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
           ws.addEventListener('close', () => sockets.delete(ws));
           return ws as unknown as WebSocketLike;
         };
-        // Short keepalive: a silent (half-open) link is found in ~2 s instead of 40 s.
+        // Short keepalive: a silent (half-open) link is found in ~2 s instead of 40 s. No herd window
+        // (`spreadMs: 0`, classic backoff): two clients make no herd, and with a 30 s window per
+        // retry a link cut every 50–500 ms would be down most of the run (the herd test covers it).
         const session = createSession({ service: proxy.wsUrl, jid: party.account.jid, password: party.account.password,
-          webSocket, keepaliveMs: 1000, keepaliveTimeoutMs: 1500, timeoutMs: 5000 });
+          webSocket, keepaliveMs: 1000, keepaliveTimeoutMs: 1500, timeoutMs: 5000, backoff: { spreadMs: 0 } });
         const self = parseAddress(`xmpp:${party.account.jid}`);
         const client = createClient({ transport: xmppTransport(session, self) });
         const chat = document.createElement('impp-chat');
@@ -145,7 +147,7 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
             const seq = seqOf(m.body, peer.name);
             if (seq === undefined || m.from.id !== peer.account.jid) return;
             const late = inst.inbox.length > 0 && seq < Math.max(...inst.inbox.slice(-50));
-            if (late && inst.lateLog.length < 60) inst.lateLog.push(`${peer.name}#${seq}@${Math.round(performance.now() - t0)}ms age=${Math.round(Date.now() - m.timestamp)}ms sid=${m.serverId ? 1 : 0}`);
+            if (late && inst.lateLog.length < 60) inst.lateLog.push(`${peer.name}#${seq}@${Math.round(performance.now() - t0)}ms age=${Math.round(Date.now() - m.timestamp)}ms sid=${m.serverId ? 1 : 0} id=${m.id}`);
             inst.inbox.push(seq);
             inst.inboxIds.set(m.id, (inst.inboxIds.get(m.id) ?? 0) + 1);
           }),

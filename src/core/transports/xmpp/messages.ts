@@ -76,14 +76,18 @@ export function messages(link: StanzaLink, emit: (e: TransportEvent) => void) {
     if (message) emit({ type: 'message', message });
   });
   return {
-    /** Sends `msg` (with extra payloads such as receipt requests); throws `message/too-large`. */
-    send(msg: InstantMessage, ...extras: XmlElement[]): void {
+    /**
+     * Sends `msg` (with extra payloads such as receipt requests) and returns the stanza written,
+     * so its XEP-0198 ack can be awaited; throws `message/too-large`.
+     */
+    send(msg: InstantMessage, ...extras: XmlElement[]): XmlElement {
       const stanza = messageStanza(msg, ...extras);
       try {
         link.send(stanza);
       } catch (cause) {
         throw ImppError.from(cause, 'transport/closed', 'The message could not be handed to the XMPP stream; it stays queued.');
       }
+      return stanza;
     },
     dispose: (): void => sub.unsubscribe(),
   };

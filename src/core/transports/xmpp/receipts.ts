@@ -4,12 +4,13 @@
 import type { Address } from '../../address.js';
 import { child, el, type XmlElement } from '../../codecs/xml.js';
 import { ImppError } from '../../errors.js';
-import { newMessageId } from '../../message.js';
+import { newMessageId, type InstantMessage } from '../../message.js';
 import type { TransportEvent } from '../transport.js';
 import { errorCondition } from './iq.js';
 import { bareJid, jidString, stanzaFrom } from './jid.js';
 import type { StanzaLink } from './link.js';
 import { isWrapper, messageType } from './messages.js';
+import { readOriginId } from './stanza-id.js';
 
 export const RECEIPTS_NS = 'urn:xmpp:receipts';
 export const MARKERS_NS = 'urn:xmpp:chat-markers:0';
@@ -29,8 +30,25 @@ function bounce(m: XmlElement): ImppError {
     : new ImppError('recipient/unavailable', `The recipient could not take the message (${cond}); try again later.`);
 }
 
-/** Inbound receipts, markers and bounces → `receipt` events; answers receipt requests. */
-export function receipts(link: StanzaLink, emit: (e: TransportEvent) => void) {
+/**
+ * XEP-0184 §5.2: the receipt acknowledging `m` (a message with a body, an id and a request),
+ * else undefined. Sent for live messages and for those caught up from our archive (the sender
+ * is still waiting). §8 advises against receipts to those who may not see our presence;
+ * impp-kit's delivery states need them.
+ */
+export function receiptFor(m: XmlElement): XmlElement | undefined {
+  const id = m.attrs['id'];
+  const from = stanzaFrom(m);
+  if (!child(m, 'request', RECEIPTS_NS) || !child(m, 'body') || !id || !from || messageType(m) === 'groupchat') return undefined;
+  return el('message', { to: jidString(from), id: newMessageId() },
+    el('received', { xmlns: RECEIPTS_NS, id }), el('no-permanent-store', { xmlns: HINTS_NS }));
+}
+
+/**
+ * Inbound receipts, markers and bounces → `receipt` events; answers receipt requests through
+ * `reply` (default: at once; the transport sends them once the message was passed on).
+ */
+export function receipts(link: StanzaLink, emit: (e: TransportEvent) => void, reply: (receipt: XmlElement, m: XmlElement) => void = (r) => link.send(r)) {
   const sent = new Map<string, Address>(); // our message id → bare peer
   const progress = (id: string | undefined, from: Address, state: 'delivered' | 'read' | 'failed', error?: ImppError) => {
     const peer = id === undefined ? undefined : sent.get(id);
@@ -49,13 +67,8 @@ export function receipts(link: StanzaLink, emit: (e: TransportEvent) => void) {
     if (received) progress(received.attrs['id'], bare, 'delivered');
     const read = child(m, 'displayed', MARKERS_NS) ?? child(m, 'acknowledged', MARKERS_NS);
     if (read) progress(read.attrs['id'], bare, 'read');
-    // XEP-0184 §5.2: acknowledge a request carried by a message with an id (live only). §8 advises
-    // against receipts to those who may not see our presence; impp-kit's delivery states need them.
-    const id = m.attrs['id'];
-    if (child(m, 'request', RECEIPTS_NS) && child(m, 'body') && id && messageType(m) !== 'groupchat') {
-      link.send(el('message', { to: jidString(from), id: newMessageId() },
-        el('received', { xmlns: RECEIPTS_NS, id }), el('no-permanent-store', { xmlns: HINTS_NS })));
-    }
+    const receipt = receiptFor(m);
+    if (receipt) reply(receipt, m);
   });
 
   return {
@@ -77,3 +90,32 @@ export function receipts(link: StanzaLink, emit: (e: TransportEvent) => void) {
 
 /** The receipts module's public face. */
 export type Receipts = ReturnType<typeof receipts>;
+
+/**
+ * Receipts that wait until their message was passed on to the app: XEP-0184 "received" means the
+ * client has it, not while it waits behind an archive catch-up (a page that dies then never
+ * showed it; the next page catches it up and receipts it).
+ */
+export function receiptsOnShow(send: (receipt: XmlElement) => void) {
+  const due = new Map<string, XmlElement>();
+  const key = (from: Address, id: string) => `${bareJid(from).id}\u0000${id}`;
+  return {
+    /** `receipt` answers `m`: hold it until `m` is shown. */
+    due(receipt: XmlElement, m: XmlElement): void {
+      const from = stanzaFrom(m);
+      const id = readOriginId(m) ?? m.attrs['id'];
+      if (from === undefined || !id) return;
+      due.set(key(from, id), receipt);
+      if (due.size > MAX_TRACKED) due.delete(due.keys().next().value!);
+    },
+    /** `m` was passed on: its receipt, if one is due, goes out. */
+    shown(m: InstantMessage): void {
+      const k = key(m.from, m.id);
+      const receipt = due.get(k);
+      due.delete(k);
+      try {
+        if (receipt) send(receipt);
+      } catch { /* offline: the sender offers the message again */ }
+    },
+  };
+}

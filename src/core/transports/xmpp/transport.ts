@@ -8,9 +8,11 @@ import type { InstantMessage } from '../../message.js';
 import type {
   CommandResult, ConnectionState, PresenceUpdate, Transport, TransportCommand, TransportEvent,
 } from '../transport.js';
+import { deliveryAcks, type AckSource } from './acks.js';
 import { blocking, BLOCKING_NS } from './blocking.js';
 import { capsElement } from './caps.js';
 import { carbons } from './carbons.js';
+import { archiveCatchUp, type CatchUpLimits, type CursorStore } from './catch-up.js';
 import { activeState, chatStates } from './chat-states.js';
 import { disco, DISCO_INFO_NS } from './disco.js';
 import { unhandledIqs } from './iq.js';
@@ -22,12 +24,12 @@ import { muc } from './muc.js';
 import { mucInvites } from './muc-invite.js';
 import { ping, PING_NS } from './ping.js';
 import { presence } from './presence.js';
-import { receiptRequest, receipts } from './receipts.js';
+import { receiptFor, receiptRequest, receipts, receiptsOnShow } from './receipts.js';
 import { roster, ROSTER_NS } from './roster.js';
 import { subscriptions } from './subscriptions.js';
 
-/** What the transport needs of a session: a link and its lifecycle. */
-export interface SessionPort {
+/** What the transport needs of a session: a link, its lifecycle and (optionally) XEP-0198 acks. */
+export interface SessionPort extends AckSource {
   /** Lifecycle: `online` each time a stream is ready (`resumed` when XEP-0198 kept the session). */
   readonly status$: Observable<{ readonly state: ConnectionState; readonly resumed?: boolean; readonly error?: ImppError }>;
   /** The current link (valid once `connect` resolved). */
@@ -39,6 +41,8 @@ export interface SessionPort {
 }
 
 const HANDLED = new Set([ROSTER_NS, BLOCKING_NS, DISCO_INFO_NS, PING_NS]);
+/** How long a login waits for the archive to say whether it kept our place. */
+const VERDICT_MS = 5000;
 
 /** Options of {@link xmppTransport} beyond the session's. */
 export interface XmppTransportOptions {
@@ -46,9 +50,23 @@ export interface XmppTransportOptions {
   readonly priority?: number;
   /** XEP-0045 service of group sessions (`room(client, name)`); default `conference.<domain>`. */
   readonly mucService?: string;
+  /**
+   * XEP-0313 catch-up after each new (not resumed) session: bounds, and where the last archive
+   * id and the recently shown message keys are kept (default: localStorage, else memory).
+   * `false` turns it off.
+   */
+  readonly catchUp?: false | { readonly limits?: Partial<CatchUpLimits>; readonly cursors?: CursorStore; readonly seen?: CursorStore };
 }
 
-type AttachOptions = XmppTransportOptions & { extras: () => readonly XmlElement[]; published: () => PresenceUpdate; roomDomain: string };
+type AttachOptions = XmppTransportOptions & {
+  extras: () => readonly XmlElement[]; published: () => PresenceUpdate; roomDomain: string;
+  /** Where live 1:1 messages and typing go (through the catch-up gate). */
+  live: (e: TransportEvent) => void;
+  /** A receipt to send once its message was passed on. */
+  receiptDue: (receipt: XmlElement, m: XmlElement) => void;
+  /** Sends the receipt due for `m`, if any. */
+  shown: (m: InstantMessage) => void;
+};
 
 function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: AttachOptions) {
   const r = roster(link, emit);
@@ -61,13 +79,15 @@ function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: Attac
   // XEP-0045 §7.5/§7.8: occupants' private messages and invitation fallbacks are room traffic,
   // never 1:1 conversations with the room (muc.ts reports the private ones).
   const isRoom = (a: Address) => (a.domain === opts.roomDomain && a.domain !== link.jid.domain) || rooms.has(a);
+  const roomish = (e: TransportEvent) => (e.type === 'message' ? isRoom(e.message.from) || isRoom(e.message.to) : e.type === 'typing' && isRoom(e.from));
   const direct = (e: TransportEvent) => {
-    if (e.type === 'message' ? isRoom(e.message.from) || isRoom(e.message.to) : e.type === 'typing' && isRoom(e.from)) return;
-    emit(e);
+    if (!roomish(e)) return opts.live(e);
+    if (e.type === 'message') opts.shown(e.message);
   };
+  const rc = receipts(link, emit, opts.receiptDue); // before messages: a receipt is due before its message passes
   const m = {
     roster: r, subs, pres, block,
-    messages: messages(link, direct), receipts: receipts(link, emit), chat: chatStates(link, direct),
+    receipts: rc, messages: messages(link, direct), chat: chatStates(link, direct),
     carbons: carbons(link, direct), mam: mam(link), muc: rooms, invites: mucInvites(link, emit),
   };
   const wiring: Subscription[] = [
@@ -84,6 +104,7 @@ function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: Attac
   const passive = [disco(link), ping(link), unhandledIqs(link, HANDLED)];
   return {
     ...m,
+    roomish,
     dispose(): void {
       wiring.forEach((s) => s.unsubscribe());
       [...Object.values(m), ...passive].forEach((x) => x.dispose());
@@ -114,10 +135,28 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   let link: StanzaLink | undefined;
   let online = false;
   let published: PresenceUpdate = { availability: 'available' };
-  // XEP-0198 §5 failed resume: our unacknowledged messages are resent once the new session is
-  // logged in, with the same ids (receivers deduplicate by sender + id; BAD-INPUTS #51).
+  // XEP-0198: a `send` resolves on the server's ack. After a failed resume (§5) the outbox's
+  // unacknowledged messages are rejected back to it (it sends them again, same ids, in order);
+  // other messages (room traffic) are resent here once the new session is logged in.
+  const acks = deliveryAcks(session);
   let unacked: XmlElement[] = [];
-  session.unacked$?.subscribe((lost) => unacked.push(...lost.filter((s) => s.local === 'message' && s.children.some((c) => typeof c !== 'string' && c.local === 'body'))));
+  session.unacked$?.subscribe((lost) => unacked.push(...acks.lost(lost).filter((s) => s.local === 'message' && s.children.some((c) => typeof c !== 'string' && c.local === 'body'))));
+  // XEP-0313 catch-up: live messages wait behind the archived ones of each new session.
+  const { due: receiptDue, shown } = receiptsOnShow((r) => link?.send(r));
+  const gate = archiveCatchUp(emit, { account: bareJid(self).id, shown, ...(opts.catchUp || {}) });
+  /** This session's archive still had our place: what earlier sessions got acknowledged is stored. */
+  let archiveIntact = false;
+  let sessions = 0;
+  // Inbound messages only: what we sent from elsewhere is history (`loadOlder`), not news.
+  const catchUp = (m: ReturnType<typeof attach>, l: StanzaLink, onIntact: (intact: boolean) => void) => gate.run(m.mam, ({ inner, message }) => {
+    if (message === undefined || message.from.id === bareJid(self).id) return undefined;
+    const reply = receiptFor(inner);
+    try {
+      if (reply) l.send(reply); // the sender still waits for it
+    } catch { /* the next session catches up again */ }
+    const e: TransportEvent = { type: 'message', message };
+    return m.roomish(e) ? undefined : e;
+  }, onIntact).then((error) => error && emit({ type: 'error', error }));
 
   let caps: Promise<XmlElement | undefined> | undefined;
   let capsEl: XmlElement | undefined;
@@ -125,7 +164,8 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   const login = async (l: StanzaLink): Promise<void> => {
     mods?.dispose();
     link = l;
-    mods = attach(l, emit, { ...opts, extras, published: () => published, roomDomain }); // synchronously: no stanza slips by
+    if (opts.catchUp !== false) gate.hold();
+    mods = attach(l, emit, { ...opts, extras, published: () => published, roomDomain, live: gate.live, receiptDue, shown }); // synchronously: no stanza slips by
     caps ??= capsElement();
     await mods.roster.fetch(); // RFC 6121 §2.2: before initial presence
     capsEl = await caps;
@@ -135,15 +175,29 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     const resend = unacked;
     unacked = [];
     resend.forEach((m) => l.send(m));
+    // After initial presence: anything archived later reaches us live (and waits behind this).
+    // Online only once the archive said whether it kept our place (the outbox's repeats need it).
+    // (bounded: a link lost meanwhile may keep the archive's answer away for long).
+    const no = sessions;
+    const intact = opts.catchUp !== false && await new Promise<boolean>((verdict) => {
+      const t = setTimeout(() => verdict(false), VERDICT_MS);
+      void catchUp(mods!, l, (v) => void (clearTimeout(t), verdict(v)));
+    });
+    if (no === sessions) archiveIntact = intact;
+    if (!intact) acks.forgetEarlier(); // what earlier sessions got acknowledged may be gone
   };
   let loggingIn: Promise<void> | undefined;
 
+  let linkUp = false;
   session.status$.subscribe(({ state, resumed, error }) => {
+    linkUp = state === 'online';
     if (state !== 'online') {
       online = false;
       if (state !== 'reconnecting') {
         mods?.pres.reset();
         mods?.muc.reset();
+        acks.abandon(); // the outbox keeps what was not acknowledged
+        gate.stop();
       }
       emit({ type: 'connection', state, ...(error ? { error } : {}) });
       return;
@@ -151,10 +205,15 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     const l = session.link;
     if (l === undefined) return;
     if (resumed && mods && link === l) return void ((online = true), emit({ type: 'connection', state: 'online' }));
+    acks.newSession();
+    archiveIntact = false;
+    sessions++;
     mods?.pres.reset();
     mods?.muc.reset(); // room presence died with the session; the core rejoins
+    const no = sessions;
     loggingIn = login(l).then(
-      () => void ((online = true), emit({ type: 'connection', state: 'online' })),
+      // Online unless the link was lost meanwhile (its resume brings us online) or replaced.
+      () => void (linkUp && no === sessions && ((online = true), emit({ type: 'connection', state: 'online' }))),
       (e) => {
         const error = ImppError.from(e, 'transport/stream-error', 'The XMPP login (roster fetch) failed.');
         emit({ type: 'connection', state: 'failed', error });
@@ -196,9 +255,15 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
         return;
       }
       case 'remove-buddy': return m.roster.remove(bareJid(cmd.address));
-      case 'send':
+      case 'send': {
+        // A repeat of what the server acknowledged in this XEP-0198 session (a resume kept it), or
+        // in an earlier one when our archive kept our place (no restart lost it; a local peer
+        // catches up from its own archive): the server has it. Otherwise it goes out again.
+        const acked = acks.acked(cmd.message.id);
+        if (acked === 'current' || (acked === 'earlier' && archiveIntact && cmd.message.to.domain === self.domain)) return;
         m.receipts.track(cmd.message.id, cmd.message.to);
-        return m.messages.send(cmd.message, ...receiptRequest(), activeState());
+        return acks.confirm(m.messages.send(cmd.message, ...receiptRequest(), activeState()));
+      }
       case 'typing': return m.chat.send(cmd.to, cmd.typing);
       case 'mark-read': return m.receipts.markRead(cmd.peer, cmd.id);
       case 'history': {
@@ -215,6 +280,16 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     }
   };
 
+  /** The next `online` (resolves) or `failed`/`offline` (rejects) connection event. */
+  const settled = () => new Promise<void>((resolve, reject) => {
+    const sub = events.subscribe((e) => {
+      if (e.type !== 'connection' || e.state === 'reconnecting' || e.state === 'connecting') return;
+      queueMicrotask(() => sub.unsubscribe());
+      if (e.state === 'online') resolve();
+      else reject(e.error ?? new ImppError('client/disconnected', 'The XMPP session ended while logging in.'));
+    });
+  });
+
   return {
     self: bareJid(self),
     protocol: 'xmpp',
@@ -224,6 +299,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
       try {
         await session.connect(signal);
         await loggingIn;
+        if (!online) await settled(); // the link was lost while logging in: its resume or next login decides
       } catch (e) {
         throw ImppError.from(e, 'transport/unreachable', 'Could not connect to the XMPP service.');
       }
