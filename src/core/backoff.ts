@@ -83,22 +83,28 @@ export interface RetryOptions extends BackoffOptions {
 }
 
 /**
- * Resolves after `ms`, on abort, on a wake-up, or on the browser's `online` event (the network
- * is back: no reason to wait).
+ * Calls `listener` on the browser's `online` event (the network is back: no reason to wait for
+ * a backoff); returns its removal. Does nothing where there is no such event (Node).
  */
+export function onOnline(listener: () => void): () => void {
+  const g = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  g.addEventListener?.('online', listener);
+  return () => g.removeEventListener?.('online', listener);
+}
+
+/** Resolves after `ms`, on abort, on a wake-up, or on the browser's `online` event. */
 function sleep(ms: number, signal: AbortSignal, wake?: RetryOptions['wake']): Promise<void> {
   return new Promise((resolve) => {
-    const g = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
     const done = (): void => {
       clearTimeout(t);
       signal.removeEventListener('abort', done);
-      g.removeEventListener?.('online', done);
+      offline();
       unwake?.();
       resolve();
     };
     const t = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
-    g.addEventListener?.('online', done);
+    const offline = onOnline(done);
     const unwake = wake?.(done);
   });
 }

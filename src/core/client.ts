@@ -7,7 +7,7 @@ import { BehaviorSubject, NEVER, Observable, Subject } from 'rxjs';
 import { shareLatest } from './share-latest.js';
 import { bareAddress, parseAddress, type Address } from './address.js';
 import type { AddBuddyOptions, AddressLike, Buddy, ConnectionStatus, Conversation, ImppClient, OutgoingMessage } from './client-api.js';
-import { Backoff, isFatal } from './backoff.js';
+import { Backoff, isFatal, onOnline, type BackoffOptions } from './backoff.js';
 import { createConversation, type ConversationHost } from './conversation.js';
 import { ConversationStore } from './conversations.js';
 import { Dedupe } from './dedupe.js';
@@ -32,6 +32,12 @@ export interface ClientOptions {
    * persists; or pass your own {@link OutboxStore}.
    */
   readonly outbox?: 'auto' | 'memory' | OutboxStore;
+  /**
+   * Delays of the retries after a failed first connect (default: full jitter over the 30 s herd
+   * window, see {@link BackoffOptions}). The browser's `online` event and `connect()` retry at
+   * once. Transports that reconnect by themselves (XMPP) take their own `backoff` option.
+   */
+  readonly backoff?: BackoffOptions;
 }
 
 /**
@@ -48,7 +54,7 @@ export interface ClientOptions {
  * ```
  */
 export function createClient(options: ClientOptions): ImppClient {
-  return new Client(options.transport, options.autoConnect !== false, options.outbox ?? 'auto');
+  return new Client(options.transport, options.autoConnect !== false, options.outbox ?? 'auto', options.backoff);
 }
 
 class Client implements ImppClient, ConversationHost {
@@ -69,8 +75,9 @@ class Client implements ImppClient, ConversationHost {
   private connecting: Promise<void> | undefined;
   private published: PresenceUpdate = { availability: 'available' };
   private wanted = false;
-  private readonly backoff = new Backoff();
+  private readonly backoff: Backoff;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopRetry = (): void => undefined;
   private readonly sender: Sender;
 
   readonly connection$ = this.connection.asObservable();
@@ -81,7 +88,8 @@ class Client implements ImppClient, ConversationHost {
   readonly unread$ = this.convos.unread$;
   readonly selfPresence$: Observable<Presence>;
 
-  constructor(readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore) {
+  constructor(readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore, backoff?: BackoffOptions) {
+    this.backoff = new Backoff(backoff);
     this.self = bareAddress(transport.self);
     this.sender = new Sender(this, transport, openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)));
     this.selfPresence.next(makePresence(this.self, []));
@@ -96,6 +104,7 @@ class Client implements ImppClient, ConversationHost {
   connect(): Promise<void> {
     this.wanted = true;
     clearTimeout(this.retryTimer);
+    this.stopRetry();
     this.connecting ??= this.transport.connect().then(
       () => {
         this.connecting = undefined;
@@ -118,12 +127,15 @@ class Client implements ImppClient, ConversationHost {
   /** A transient failure (even on the first connect) is retried with the shared {@link Backoff} (full jitter, ≤ 60 s, herd-aware). */
   private retryLater(error: ImppError): void {
     this.setConnection({ state: 'reconnecting', error });
-    this.retryTimer = setTimeout(() => void this.connect().catch(() => undefined), this.backoff.next());
+    const retry = (): void => void this.connect().catch(() => undefined);
+    this.retryTimer = setTimeout(retry, this.backoff.next());
+    this.stopRetry = onOnline(retry); // the network is back: no reason to wait
   }
 
   async disconnect(): Promise<void> {
     this.wanted = false;
     clearTimeout(this.retryTimer);
+    this.stopRetry();
     await this.transport.disconnect();
     this.setConnection({ state: 'offline' });
   }

@@ -67,6 +67,39 @@ describe('client first-connect retry', () => {
     assert.equal(t.calls(), 5, 'the pending retry was cancelled');
   });
 
+  it('the backoff option tunes the retries; the browser\'s online event retries at once', async () => {
+    const transport = new FakeTransport();
+    let calls = 0;
+    let fail = 2;
+    const real = transport.connect.bind(transport);
+    transport.connect = async () => {
+      calls++;
+      if (fail-- > 0) throw new ImppError('transport/unreachable', 'refused');
+      return real();
+    };
+    const target = new EventTarget();
+    const g = globalThis as unknown as { addEventListener?: unknown; removeEventListener?: unknown };
+    const saved = [g.addEventListener, g.removeEventListener];
+    g.addEventListener = target.addEventListener.bind(target);
+    g.removeEventListener = target.removeEventListener.bind(target);
+    try {
+      const client = createClient({ outbox: 'memory', transport, autoConnect: false, backoff: { spreadMs: 0, baseMs: 100 } });
+      await client.connect().catch(() => undefined);
+      mock.timers.tick(50); // 0.5 · 100 ms
+      await flush();
+      assert.equal(calls, 2, 'spreadMs: 0 retries within baseMs');
+      target.dispatchEvent(new Event('online'));
+      await flush();
+      assert.equal(calls, 3, 'online: at once');
+      mock.timers.tick(60_000);
+      await flush();
+      assert.equal(calls, 3, 'online and connected: nothing pending');
+      await client.disconnect();
+    } finally {
+      [g.addEventListener, g.removeEventListener] = saved;
+    }
+  });
+
   it('does not retry after an auth failure', async () => {
     const t = setup();
     t.failures.push('auth/not-authorized');
