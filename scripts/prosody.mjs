@@ -81,6 +81,8 @@ default_storage = "internal"
 storage = { archive = "memory" }
 default_archive_policy = true
 archive_expires_after = "1d"
+-- Results per archive page (Prosody's default cap is 50; impp-kit asks for 250 when catching up).
+max_archive_query_results = 250
 
 allow_registration = true
 registration_allowlist = { "127.0.0.1" }

@@ -1,5 +1,5 @@
 // `npm run soak`: the full soak of issue #6 — test/integration/soak.test.ts in Chromium with
-// N = 10,000 messages each way (SOAK_N to change; SOAK_RATE messages/s per sender; SOAK_SEED for
+// N = 10,000 messages each way (SOAK_N to change; SOAK_RATE messages/s per sender, default 20; SOAK_SEED for
 // the chaos), through the fault proxy, with reloads and server restarts. Prints
 //   lost=0 duplicated=0 kills=… reloads=… restarts=…
 // from the figures the page posts (test-results/soak-result.json) and exits non-zero on failure.

@@ -19,7 +19,9 @@ export interface CatchUpLimits {
   readonly timeoutMs: number;
 }
 
-export const CATCH_UP_LIMITS: CatchUpLimits = { pageSize: 100, maxPages: 50, timeoutMs: 30_000 };
+// Servers cap a page (Prosody: `max_archive_query_results`, 50 by default); asking for more
+// costs nothing and finishes a long catch-up in fewer round trips where the server allows it.
+export const CATCH_UP_LIMITS: CatchUpLimits = { pageSize: 250, maxPages: 50, timeoutMs: 30_000 };
 
 export interface CatchUpResult {
   /** The archive id to continue from next time (undefined: keep the old one). */
