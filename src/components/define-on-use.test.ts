@@ -20,9 +20,15 @@ function loader(name: string) {
 describe('defineOnUse', () => {
   const cleanup: Element[] = [];
   afterEach(() => cleanup.splice(0).forEach((e) => e.remove()));
-  const attach = (html: string) => {
+  /** Attaches a <div> holding `tags`, each nested in the previous when `nested`. */
+  const attach = (tags: string[], nested = false) => {
     const host = document.createElement('div');
-    host.innerHTML = html; // test markup only: fixed tag names, no user text
+    let parent: Element = host;
+    for (const t of tags) {
+      const el = document.createElement(t);
+      parent.append(el);
+      if (nested) parent = el;
+    }
     document.body.append(host);
     cleanup.push(host);
     return host;
@@ -30,12 +36,12 @@ describe('defineOnUse', () => {
 
   it('loads a tag that is already in the document, once', async () => {
     const t = tag();
-    attach(`<${t}></${t}><${t}></${t}>`);
+    attach([t, t]);
     const l = loader(t);
     defineOnUse({ [t]: l.load });
     await customElements.whenDefined(t);
     expect(l.calls.n).to.equal(1);
-    attach(`<${t}></${t}>`);
+    attach([t]);
     await frame();
     expect(l.calls.n).to.equal(1);
   });
@@ -51,7 +57,7 @@ describe('defineOnUse', () => {
     const detached = document.createElement(used);
     await frame();
     expect(a.calls.n, 'a detached element does not count').to.equal(0);
-    attach(`<section><p><${used}></${used}></p></section>`);
+    attach(['section', 'p', used], true);
     await customElements.whenDefined(used);
     expect(a.calls.n).to.equal(1);
     expect(b.calls.n).to.equal(0);
@@ -63,7 +69,7 @@ describe('defineOnUse', () => {
     customElements.define(t, class extends HTMLElement {});
     let called = 0;
     defineOnUse({ [t]: async () => void called++ });
-    attach(`<${t}></${t}>`);
+    attach([t]);
     await frame();
     expect(called).to.equal(0);
   });
@@ -73,7 +79,7 @@ describe('defineOnUse', () => {
     const warnings = captureWarnings();
     try {
       defineOnUse({ [t]: () => Promise.reject(new Error('offline')) });
-      attach(`<${t}></${t}>`);
+      attach([t]);
       await eventually(() => warnings.messages.some((m) => m.includes(`component/load-failed: <${t}> could not be loaded`)), 'a warning');
       expect(warnings.messages.filter((m) => m.includes(t))).to.have.length(1);
     } finally {

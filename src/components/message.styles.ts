@@ -1,6 +1,6 @@
 /**
- * Message bubbles shared by `<impp-chat>` and `<impp-session>`: inbound on the inline start,
- * outbound on the inline end, sender and time above the text. Rows are placed by their own size
+ * Message bubbles and the composer, shared by `<impp-chat>` and `<impp-session>`: inbound on
+ * the inline start, outbound on the inline end, sender and time above the text. Rows are placed by their own size
  * and margins, so the list may be a flex column or (cheaper to lay out when long) a plain block.
  * @module
  */
@@ -35,5 +35,25 @@ export const messageStyles = css`
       margin: 0.25em 0 0;
       white-space: pre-wrap;
       overflow-wrap: anywhere;
+    }
+    .composer {
+      display: grid;
+      grid-template-columns: 1fr auto;
+      gap: calc(var(--_space) / 2) var(--_space);
+      padding: var(--_space);
+      border-block-start: 1px solid var(--_border);
+      background: var(--_surface);
+    }
+    textarea {
+      resize: vertical;
+      min-block-size: 2.5em;
+    }
+    .composer p {
+      grid-column: 1 / -1;
+      margin: 0;
+      font-size: 0.8125em;
+    }
+    .composer p:empty {
+      display: none;
     }
 `;

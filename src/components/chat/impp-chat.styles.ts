@@ -87,25 +87,5 @@ export const chatStyles = [
       padding-inline: var(--_space);
       font-size: 0.8125em;
     }
-    .composer {
-      display: grid;
-      grid-template-columns: 1fr auto;
-      gap: calc(var(--_space) / 2) var(--_space);
-      padding: var(--_space);
-      border-block-start: 1px solid var(--_border);
-      background: var(--_surface);
-    }
-    textarea {
-      resize: vertical;
-      min-block-size: 2.5em;
-    }
-    .composer p {
-      grid-column: 1 / -1;
-      margin: 0;
-      font-size: 0.8125em;
-    }
-    .composer p:empty {
-      display: none;
-    }
   `,
 ];
