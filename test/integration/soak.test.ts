@@ -216,6 +216,11 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         old.chat.remove();
         old.subs.forEach((s) => s.unsubscribe());
         void old.client.disconnect().catch(() => undefined); // stops its reconnect loop (its sockets are gone already)
+        // A reload runs after the old page's committed IndexedDB writes (a page closed in the
+        // middle of writing a message loses that message: no client can keep it). Under load a
+        // write can take longer than the 100 ms below, so wait for the ones in flight.
+        const pending = (old.client as unknown as { sender?: { writes?: Map<string, Promise<unknown>> } }).sender?.writes;
+        await Promise.all([...(pending?.values() ?? [])]);
         await sleep(100);
         figures.reloads++;
         const inst = await start(party);
