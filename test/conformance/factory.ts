@@ -64,7 +64,10 @@ export class Harness {
   /** Signs `name` in (a fresh user when omitted) and waits until the client is online. */
   async signIn(name?: string, options?: { device?: string; priority?: number }): Promise<Signed> {
     const user = name ?? (await this.factory.uniqueUser());
-    const client = createClient({ transport: await this.factory.user(user, options) });
+    // Each sign-in is its own device: no outbox shared through this page's IndexedDB (a second
+    // session of a user would restore the first one's unconfirmed messages as its own). The
+    // durable outbox has tests of its own (test/browser/core, the soak).
+    const client = createClient({ transport: await this.factory.user(user, options), outbox: 'memory' });
     this.clients.push(client);
     await firstMatch(client.connection$, (c) => c.state === 'online', this.timeout, `${user} to be online`);
     return { name: user, client };
