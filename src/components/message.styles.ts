@@ -1,12 +1,22 @@
 /**
- * Message bubbles and the composer, shared by `<impp-chat>` and `<impp-session>`: inbound on
- * the inline start, outbound on the inline end, sender and time above the text. Rows are placed by their own size
- * and margins, so the list may be a flex column or (cheaper to lay out when long) a plain block.
+ * The panel, message bubbles and the composer, shared by `<impp-chat>` and `<impp-session>`:
+ * inbound on the inline start, outbound on the inline end, sender and time above the text. Rows
+ * are placed by their own size and margins, so the list may be a flex column or (cheaper to lay
+ * out when long) a plain block.
  * @module
  */
 import { css } from 'lit';
 
 export const messageStyles = css`
+    .base {
+      display: flex;
+      flex-direction: column;
+      block-size: 100%;
+      background: var(--_bg);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+      overflow: hidden;
+    }
     .msg {
       max-inline-size: min(80%, 40rem);
       padding: calc(var(--_space) * 0.75) var(--_space);

@@ -108,6 +108,9 @@ export const themeStyles = css`
   .error {
     color: var(--_danger);
   }
+  .muted {
+    color: var(--_muted);
+  }
   .presence-available {
     color: var(--_available);
   }

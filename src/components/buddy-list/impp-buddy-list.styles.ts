@@ -18,9 +18,6 @@ export const buddyListStyles = [
       border: 1px solid var(--_border);
       border-radius: var(--_radius);
     }
-    .muted {
-      color: var(--_muted);
-    }
     #filter {
       inline-size: 100%;
     }

@@ -12,16 +12,6 @@ export const chatStyles = [
     }
     .base {
       position: relative;
-      display: flex;
-      flex-direction: column;
-      block-size: 100%;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      overflow: hidden;
-    }
-    .muted {
-      color: var(--_muted);
     }
     [part='error'] {
       margin: 0;

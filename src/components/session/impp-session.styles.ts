@@ -10,15 +10,6 @@ export const sessionStyles = [
       display: block;
       block-size: var(--impp-session-height, 30rem);
     }
-    .base {
-      display: flex;
-      flex-direction: column;
-      block-size: 100%;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
-      overflow: hidden;
-    }
     .header {
       display: flex;
       flex-wrap: wrap;
@@ -41,9 +32,6 @@ export const sessionStyles = [
     }
     .subject {
       overflow-wrap: anywhere;
-    }
-    .muted {
-      color: var(--_muted);
     }
     .notes p {
       margin: 0;
