@@ -4,7 +4,7 @@
 // only once the transport confirmed it (BAD-INPUTS #54, "Reliability promise").
 import { parseAddress } from './address.js';
 import { ImppError } from './errors.js';
-import type { InstantMessage } from './message.js';
+import { newMessageId, type InstantMessage } from './message.js';
 
 /** A message waiting in the outbox; `sentAt` once the transport took it (no receipt yet). */
 export interface StoredMessage {
@@ -15,8 +15,11 @@ export interface StoredMessage {
 /** Persistence behind the outbox. Every method rejects only with an ImppError `storage/*`. */
 export interface OutboxStore {
   readonly kind: 'indexeddb' | 'memory';
-  /** Messages of this owner still waiting to be confirmed, oldest first. */
-  load(): Promise<StoredMessage[]>;
+  /**
+   * Messages of this owner still waiting to be confirmed, oldest first. Messages another live
+   * tab owns are left to it; `adopted` receives them later if that tab goes away unconfirmed.
+   */
+  load(adopted?: (messages: StoredMessage[]) => void): Promise<StoredMessage[]>;
   /** Stores (or updates) a message; `sentAt` marks it sent but not yet receipted. */
   put(message: InstantMessage, sentAt?: number): Promise<void>;
   delete(id: string): Promise<void>;
@@ -34,10 +37,30 @@ interface Row {
   timestamp: number;
   thread?: string;
   sentAt?: number;
+  /** The page that owns the row (wrote or adopted it); absent in rows from before ownership. */
+  page?: string;
 }
 
 const DB = 'impp-kit';
 const STORE = 'outbox';
+
+// Ownership: every page holds a Web Lock named after itself for as long as it lives, and owns the
+// rows it wrote. A page loads only its own rows and those whose page is gone (its lock released:
+// closed, reloaded, crashed), adopting them under one lock per account so two tabs opening at
+// once do not both take them. Without Web Locks (insecure contexts) every row is everyone's.
+const PAGE = newMessageId();
+const pageLock = (id: string) => `impp-kit outbox page ${id}`;
+let held: Promise<LockManager | undefined> | undefined;
+
+/** The page's own lock, granted (or no Web Locks here: undefined). */
+function pageLocks(): Promise<LockManager | undefined> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  return (held ??= locks === undefined
+    ? Promise.resolve(undefined)
+    : new Promise((granted) => {
+        locks.request(pageLock(PAGE), () => (granted(locks), new Promise<never>(() => undefined))).catch(() => granted(undefined));
+      }));
+}
 
 /** Resolves with a request's result (or rejects with its error). */
 function done<T>(request: IDBRequest<T>): Promise<T> {
@@ -89,6 +112,7 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
   } catch (e) {
     throw storageError(e);
   }
+  await pageLocks(); // rows are written as this page's only once its lock is held
   let seq = Date.now() * 1000;
   const seqs = new Map<string, number>(); // message id → its row's seq, for rows this page knows
   // Writes run one after another, in the order issued: a put spans two transactions (read the
@@ -109,19 +133,44 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
   };
   return {
     kind: 'indexeddb',
-    load: () =>
+    load: (adopted) =>
       guard(async () => {
+        const locks = await pageLocks();
         const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
-        const rows = (await run(db, 'readonly', (s) => s.index('owner').getAll(range))) as Row[];
-        rows.forEach((r) => seqs.set(r.id, r.seq));
-        return rows.flatMap((r): StoredMessage[] => {
-          try {
-            const message = { id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread };
-            return [r.sentAt === undefined ? { message } : { message, sentAt: r.sentAt }];
-          } catch {
-            return []; // a row we cannot read back is not ours to resend
+        const watched = new Set<string>();
+        const read = async (): Promise<Row[]> => {
+          let rows = (await run(db, 'readonly', (s) => s.index('owner').getAll(range))) as Row[];
+          if (locks === undefined) return rows;
+          const live = new Set((await locks.query()).held?.map((l) => l.name));
+          const theirs = (r: Row) => r.page !== undefined && r.page !== PAGE && live.has(pageLock(r.page));
+          for (const page of new Set(rows.filter(theirs).map((r) => r.page!))) {
+            if (adopted === undefined || watched.has(page)) continue;
+            watched.add(page); // its lock is ours to take only once that tab is gone
+            void locks.request(pageLock(page), () => undefined)
+              .then(() => guard(() => adopt((r) => r.page !== PAGE))) // what was not ours until now
+              .then((m) => m.length > 0 && adopted(m), () => undefined);
           }
-        });
+          rows = rows.filter((r) => !theirs(r));
+          const foreign = rows.filter((r) => r.page !== PAGE);
+          if (foreign.length > 0) await run(db, 'readwrite', (s) => (foreign.forEach((r) => s.put({ ...r, page: PAGE })), s.count()));
+          return rows;
+        };
+        // Every row now ours, or (`only`) some of them; adopting orphans on the way.
+        const adopt = async (only?: (r: Row) => boolean) => {
+          let rows: Row[] = [];
+          const take = async () => (rows = (await read()).filter((r) => only?.(r) ?? true));
+          await (locks === undefined ? take() : locks.request(`impp-kit outbox adopt ${owner}`, take));
+          rows.forEach((r) => seqs.set(r.id, r.seq));
+          return rows.flatMap((r): StoredMessage[] => {
+            try {
+              const message = { id: r.id, from: parseAddress(r.from), to: parseAddress(r.to), body: r.body, contentType: r.contentType, timestamp: r.timestamp, thread: r.thread };
+              return [r.sentAt === undefined ? { message } : { message, sentAt: r.sentAt }];
+            } catch {
+              return []; // a row we cannot read back is not ours to resend
+            }
+          });
+        };
+        return adopt();
       }),
     put: (m, sentAt) =>
       serial(() => guard(async () => {
@@ -131,7 +180,7 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
         const old = sentAt === undefined || known !== undefined ? undefined : ((await run(db, 'readonly', (s) => s.get(key))) as Row | undefined);
         const rowSeq = known ?? old?.seq ?? seq++;
         seqs.set(m.id, rowSeq);
-        const row: Row = { key, owner, seq: rowSeq, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt };
+        const row: Row = { key, owner, seq: rowSeq, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt, page: PAGE };
         await run(db, 'readwrite', (s) => s.put(row)); // resolves after the transaction commits
       })),
     delete: (id) => serial(() => guard(() => (seqs.delete(id), run(db, 'readwrite', (s) => s.delete(`${owner}\u0000${id}`))))),

@@ -104,20 +104,24 @@ export class Sender {
   /** Messages a previous page left unconfirmed come back as queued, with their ids, oldest first. */
   private async restore(store: OutboxStore): Promise<void> {
     try {
-      const rows: StoredMessage[] = await store.load();
-      for (const { message, sentAt } of rows) {
-        if (this.outbox.get(message.id) !== undefined) continue;
-        if (sentAt !== undefined && Date.now() - sentAt > RESEND_WINDOW_MS) {
-          void store.delete(message.id).catch(() => undefined); // sent long ago: the window closed
-          continue;
-        }
-        this.outbox.add(message);
-        this.host.dedupe.first(message);
-        this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
-        if (this.host.online) this.transmit(message);
-      }
+      this.adopt(store, await store.load((rows) => this.adopt(store, rows)));
     } catch (e) {
       this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not read unsent messages from browser storage.'));
+    }
+  }
+
+  /** Takes over stored messages (this page's from before a reload, or a closed tab's). */
+  private adopt(store: OutboxStore, rows: StoredMessage[]): void {
+    for (const { message, sentAt } of rows) {
+      if (this.outbox.get(message.id) !== undefined) continue;
+      if (sentAt !== undefined && Date.now() - sentAt > RESEND_WINDOW_MS) {
+        void store.delete(message.id).catch(() => undefined); // sent long ago: the window closed
+        continue;
+      }
+      this.outbox.add(message);
+      this.host.dedupe.first(message);
+      this.host.convos.add(message.to.id, { message, direction: 'out', delivery: { state: 'queued' } });
+      if (this.host.online) this.transmit(message);
     }
   }
 

@@ -58,3 +58,75 @@ describe('durable outbox (IndexedDB)', () => {
     expect(await waitFor(() => store.load(), (r) => r.length === 0)).to.deep.equal([]);
   });
 });
+
+/**
+ * Another tab of the same origin: an iframe is its own document, with its own page lock. It opens
+ * the store, runs `code` (with `store` and `parseAddress` in scope) and answers with its result.
+ */
+async function otherTab<T>(owner: string, code: string): Promise<{ frame: HTMLIFrameElement; result: T }> {
+  const tag = Math.random().toString(36).slice(2);
+  const frame = document.createElement('iframe');
+  const script = document.createElement('script');
+  script.type = 'module';
+  script.textContent = `
+    import { indexedDbOutboxStore } from '/src/core/outbox-store.ts';
+    import { parseAddress } from '/src/core/address.ts';
+    const store = await indexedDbOutboxStore(${JSON.stringify(owner)});
+    const result = await (async () => { ${code} })();
+    parent.postMessage({ tag: ${JSON.stringify(tag)}, result }, '*');`;
+  frame.srcdoc = `<!doctype html>${script.outerHTML}`;
+  const answered = new Promise<T>((resolve) => addEventListener('message', function on(e: MessageEvent) {
+    if (e.data?.tag === tag) (removeEventListener('message', on), resolve(e.data.result as T));
+  }));
+  document.body.append(frame);
+  return { frame, result: await answered };
+}
+
+const putCode = (id: string) => `await store.put({ id: ${JSON.stringify(id)}, from: parseAddress('alice@example.com'),
+  to: parseAddress('bob@example.com'), body: 'from tab ${id}', contentType: 'text/plain', timestamp: Date.now() });`;
+const loadCode = 'return (await store.load()).map((r) => r.message.id);';
+
+describe('durable outbox ownership across tabs (Web Locks)', () => {
+  it("leaves a live tab's unconfirmed messages to that tab and adopts them once it is gone", async () => {
+    const owner = `fake:u${Math.random().toString(36).slice(2)}@example.com`;
+    const { frame } = await otherTab(owner, putCode('theirs'));
+    const mine = await indexedDbOutboxStore(owner);
+    expect((await mine.load()).map((r) => r.message.id)).to.deep.equal([]); // the other tab is alive: not ours
+
+    frame.remove(); // the tab closes: its lock is released
+    const later = await waitFor(() => mine.load(), (r) => r.length === 1);
+    expect(later.map((r) => r.message.id)).to.deep.equal(['theirs']);
+    expect(later[0]!.message.body).to.equal('from tab theirs');
+    // Adopted: a further tab now leaves it to this page.
+    const { frame: third, result } = await otherTab<string[]>(owner, loadCode);
+    expect(result).to.deep.equal([]);
+    third.remove();
+  });
+
+  it('gives an orphaned message to exactly one of several tabs opening at once', async () => {
+    const owner = `fake:u${Math.random().toString(36).slice(2)}@example.com`;
+    (await otherTab(owner, putCode('orphan'))).frame.remove();
+    await new Promise((r) => setTimeout(r, 50)); // the closed tab's lock goes with its document
+    const tabs = await Promise.all([1, 2, 3].map(() => otherTab<string[]>(owner, loadCode)));
+    expect(tabs.map((t) => t.result).flat()).to.deep.equal(['orphan']);
+    tabs.forEach((t) => t.frame.remove());
+  });
+
+  it("sends a closed tab's unconfirmed message from a tab that stays open, once", async () => {
+    const self = `u${Math.random().toString(36).slice(2)}@example.com`;
+    const { frame } = await otherTab(`fake:${self}`, putCode('left-behind'));
+    const here = fakeTransport(self, true);
+    const client = createClient({ transport: here.transport });
+    const mine = client.send('bob@example.com', 'mine');
+    await waitFor(() => here.sent.length, (n) => n >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(here.sent.map((m) => m.id)).to.deep.equal([mine.id]); // the other tab is alive: its message is its own
+
+    frame.remove();
+    await waitFor(() => here.sent.length, (n) => n >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(here.sent.map((m) => m.id)).to.deep.equal([mine.id, 'left-behind']);
+    const entries = await firstValueFrom(client.conversation('bob@example.com').messages$);
+    expect(entries.map((e) => e.message.body)).to.include('from tab left-behind');
+  });
+});
