@@ -30,65 +30,66 @@ export type ClientBinder = (client: ImppClient) => Subscription | undefined;
  * ```
  */
 export class ClientController implements ReactiveController {
-  private contextClient: ImppClient | undefined;
-  private bound: ImppClient | undefined;
-  private subscription: Subscription | undefined;
-  private connected = false;
+  #contextClient: ImppClient | undefined;
+  #bound: ImppClient | undefined;
+  #subscription: Subscription | undefined;
+  #connected = false;
+  readonly #host: ClientHost;
+  readonly #bind: ClientBinder;
 
-  constructor(
-    private readonly host: ClientHost,
-    private readonly bind: ClientBinder,
-  ) {
+  constructor(host: ClientHost, bind: ClientBinder) {
+    this.#host = host;
+    this.#bind = bind;
     host.addController(this);
     // Added after this controller, so it asks for the context once we are marked connected.
     new ContextConsumer(host, {
       context: clientContext,
       subscribe: true,
       callback: (client) => {
-        this.contextClient = client;
-        this.sync();
+        this.#contextClient = client;
+        this.#sync();
       },
     });
   }
 
   /** The client in use: the host's `.client`, else the provided one. */
   get client(): ImppClient | undefined {
-    return this.host.client ?? this.contextClient;
+    return this.#host.client ?? this.#contextClient;
   }
 
   hostConnected(): void {
-    this.connected = true;
-    this.sync();
+    this.#connected = true;
+    this.#sync();
   }
 
   hostDisconnected(): void {
-    this.connected = false;
-    this.sync();
+    this.#connected = false;
+    this.#sync();
   }
 
   /** Picks up a changed `.client` property before each render. */
   hostUpdate(): void {
-    this.sync();
+    this.#sync();
   }
 
   /** Tears down and binds again (call it when another input of `bind`, e.g. a peer, changed). */
   rebind(): void {
-    this.unbind();
-    this.sync();
+    this.#unbind();
+    this.#sync();
   }
 
-  private sync(): void {
-    const next = this.connected ? this.client : undefined;
-    if (next === this.bound) return;
-    this.unbind();
-    this.bound = next;
-    if (next !== undefined) this.subscription = this.bind(next);
-    this.host.requestUpdate();
+  #sync(): void {
+    const next = this.#connected ? this.client : undefined;
+    if (next === this.#bound) return;
+    this.#unbind();
+    this.#bound = next;
+    if (next !== undefined) this.#subscription = this.#bind(next);
+    this.#host.requestUpdate();
   }
 
-  private unbind(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
-    this.bound = undefined;
+  #unbind(): void {
+    this.#subscription?.unsubscribe();
+    this.#subscription = undefined;
+    this.#bound = undefined;
   }
 }

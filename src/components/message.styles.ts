@@ -5,16 +5,12 @@
  * out when long) a plain block.
  * @module
  */
-import { css } from 'lit';
+import { css } from './theme.styles.js';
 
 export const messageStyles = css`
     .base {
-      display: flex;
       flex-direction: column;
       block-size: 100%;
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
       overflow: hidden;
     }
     .msg {

@@ -8,7 +8,14 @@
  * Layout uses logical properties only, so `dir="rtl"` mirrors everything.
  * @module
  */
-import { css } from 'lit';
+import { unsafeCSS, type CSSResult } from 'lit';
+
+/**
+ * `css` for the literal, interpolation-free style sheets of impp-kit's elements (a `${}` is a
+ * type error): Lit's own `css` tag checks interpolated values, about 150 bytes min+gz that no
+ * style sheet here needs. The text is a constant, so `unsafeCSS` is safe.
+ */
+export const css = (strings: TemplateStringsArray, ..._: never[]): CSSResult => unsafeCSS(strings[0]);
 
 /**
  * Tokens, resolved into private `--_*` names on each host:
@@ -25,18 +32,16 @@ import { css } from 'lit';
 export const themeStyles = css`
   :host {
     color-scheme: var(--impp-color-scheme, light dark);
-    --_font: var(--impp-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     --_font-size: var(--impp-font-size, 0.9375rem);
-    --_line-height: var(--impp-line-height, 1.4);
     --_radius: var(--impp-radius, 0.5rem);
     --_space: var(--impp-space, 0.5rem);
-    --_bg: var(--impp-color-bg, light-dark(#ffffff, #1b1b1f));
+    --_bg: var(--impp-color-bg, light-dark(#fff, #1b1b1f));
     --_surface: var(--impp-color-surface, light-dark(#f3f3f6, #26262c));
     --_text: var(--impp-color-text, light-dark(#1b1b1f, #ececf0));
     --_muted: var(--impp-color-muted, light-dark(#55555c, #b0b0ba));
     --_border: var(--impp-color-border, light-dark(#8a8a94, #7a7a84));
     --_accent: var(--impp-color-accent, light-dark(#0b57d0, #a8c7fa));
-    --_on-accent: var(--impp-color-on-accent, light-dark(#ffffff, #062e6f));
+    --_on-accent: var(--impp-color-on-accent, light-dark(#fff, #062e6f));
     --_focus: var(--impp-color-focus, light-dark(#0b57d0, #a8c7fa));
     --_danger: var(--impp-color-danger, light-dark(#b3261e, #f2b8b5));
     --_available: var(--impp-color-available, light-dark(#146c2e, #6dd58c));
@@ -46,9 +51,9 @@ export const themeStyles = css`
     --_bubble-in: var(--impp-color-bubble-in, light-dark(#ececf1, #2e2e35));
     --_bubble-out: var(--impp-color-bubble-out, light-dark(#dde7fb, #1f3455));
     box-sizing: border-box;
-    font-family: var(--_font);
+    font-family: var(--impp-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     font-size: var(--_font-size);
-    line-height: var(--_line-height);
+    line-height: var(--impp-line-height, 1.4);
     color: var(--_text);
   }
   :host([theme='light']) {
@@ -78,8 +83,7 @@ export const themeStyles = css`
     background: var(--_bg);
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) / 2);
-    padding-block: calc(var(--_space) / 2);
-    padding-inline: var(--_space);
+    padding: calc(var(--_space) / 2) var(--_space);
   }
   button {
     cursor: pointer;
@@ -93,6 +97,13 @@ export const themeStyles = css`
   button:disabled {
     cursor: default;
     opacity: 0.7;
+  }
+  /* The panel of status, buddy list, chat and session. */
+  .base {
+    display: flex;
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
   }
   .sr-only {
     position: absolute;

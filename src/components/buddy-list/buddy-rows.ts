@@ -74,11 +74,11 @@ export function displayName(buddy: Buddy): string {
  * update costs one linear pass (bucketed by availability), not a collated sort.
  */
 export class RowBuilder {
-  private collator: Intl.Collator | undefined;
-  private locale: string | undefined;
+  #collator: Intl.Collator | undefined;
+  #locale: string | undefined;
   /** The last sort by name: rank by key, and the name at each rank. */
-  private rank = new Map<string, number>();
-  private names: string[] = [];
+  #rank = new Map<string, number>();
+  #names: string[] = [];
 
   build(
     buddies: readonly Buddy[],
@@ -87,25 +87,25 @@ export class RowBuilder {
     defaultGroup: string,
     locale?: string,
   ): RowModel {
-    if (this.collator === undefined || locale !== this.locale) {
-      this.collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
-      this.locale = locale;
-      this.names = [];
+    if (this.#collator === undefined || locale !== this.#locale) {
+      this.#collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+      this.#locale = locale;
+      this.#names = [];
     }
-    const collator = this.collator;
+    const collator = this.#collator;
     const list = buddies.map(entryOf);
     let byName: Entry[] = [];
-    let stale = list.length !== this.names.length;
+    let stale = list.length !== this.#names.length;
     for (let i = 0; i < list.length && !stale; i++) {
       const e = list[i]!;
-      const r = this.rank.get(e.key);
-      if (r === undefined || this.names[r] !== e.name) stale = true;
+      const r = this.#rank.get(e.key);
+      if (r === undefined || this.#names[r] !== e.name) stale = true;
       else byName[r] = e;
     }
     if (stale) {
       byName = list.sort((a, b) => collator.compare(a.name, b.name));
-      this.rank = new Map(byName.map((e, i) => [e.key, i]));
-      this.names = byName.map((e) => e.name);
+      this.#rank = new Map(byName.map((e, i) => [e.key, i]));
+      this.#names = byName.map((e) => e.name);
     }
 
     const needle = filter.trim().toLocaleLowerCase(locale);

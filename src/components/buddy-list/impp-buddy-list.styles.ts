@@ -1,5 +1,4 @@
-import { css } from 'lit';
-import { themeStyles } from '../theme.styles.js';
+import { css, themeStyles } from '../theme.styles.js';
 
 export const buddyListStyles = [
   themeStyles,
@@ -9,14 +8,10 @@ export const buddyListStyles = [
       block-size: var(--impp-buddy-list-height, 28rem);
     }
     .base {
-      display: flex;
       flex-direction: column;
       gap: var(--_space);
       block-size: 100%;
       padding: var(--_space);
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
     }
     #filter {
       inline-size: 100%;
@@ -32,25 +27,23 @@ export const buddyListStyles = [
       contain: strict;
       border-radius: calc(var(--_radius) / 2);
     }
+    /* Heights: one line (of the header's own size), or a line plus a detail line of 0.8125em. */
     .group,
     .buddy {
       position: absolute;
       inset-block-start: 0;
       inset-inline: 0;
       overflow: hidden;
+      padding: calc(var(--_space) / 2) var(--_space);
     }
     .group {
-      block-size: var(--impp-buddy-list-group-height, calc(var(--_line-height) * 1em + var(--_space)));
-      padding-block: calc(var(--_space) / 2);
-      padding-inline: var(--_space);
+      block-size: var(--impp-buddy-list-group-height, calc(1lh + var(--_space)));
       background: var(--_surface);
       font-weight: 600;
       font-size: 0.875em;
     }
     .buddy {
-      block-size: var(--impp-buddy-list-row-height, calc(var(--_line-height) * 1.8125em + var(--_space)));
-      padding-block: calc(var(--_space) / 2);
-      padding-inline: var(--_space);
+      block-size: var(--impp-buddy-list-row-height, calc(1.8125lh + var(--_space)));
       cursor: pointer;
       border-inline-start: 3px solid transparent;
     }

@@ -1,5 +1,4 @@
 import { html, nothing } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { Subscription } from 'rxjs';
 import { parseAddress, type Buddy, type ImppClient, type Watcher } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
@@ -81,56 +80,56 @@ export class ImppBuddyList extends ImppElement {
   private addDone: string | undefined;
   private adding = false;
 
-  private get listEl(): HTMLElement | null {
+  get #listEl(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('#list') ?? null;
   }
 
-  private readonly buddies = new ObserveController<readonly Buddy[]>(this, []);
-  private readonly unread = new ObserveController<ReadonlyMap<string, number>>(this, NO_UNREAD);
-  private readonly watchers = new ObserveController<readonly Watcher[]>(this, []);
-  private readonly clientCtl = new ClientController(this, (client) => this.bind(client));
-  private readonly builder = new RowBuilder();
+  readonly #buddies = new ObserveController<readonly Buddy[]>(this, []);
+  readonly #unread = new ObserveController<ReadonlyMap<string, number>>(this, NO_UNREAD);
+  readonly #watchers = new ObserveController<readonly Watcher[]>(this, []);
+  readonly #clientCtl = new ClientController(this, (client) => this.#bind(client));
+  readonly #builder = new RowBuilder();
   // Estimates are the default theme's heights (15px text); the rendered rows are measured.
-  private readonly rowWindow = new RowWindow<Row>(this, () => this.listEl, ['.group', '.buddy'], [26.375, 46.0625],
+  readonly #rowWindow = new RowWindow<Row>(this, () => this.#listEl, ['.group', '.buddy'], [26.375, 46.0625],
     (row) => (row.kind === 'header' ? 0 : 1));
-  private model: RowModel = { rows: [], buddyIndexes: [], indexByKey: new Map() };
-  private modelInputs: readonly unknown[] = [];
+  #model: RowModel = { rows: [], buddyIndexes: [], indexByKey: new Map() };
+  #modelInputs: readonly unknown[] = [];
 
   protected override willUpdate(): void {
-    const inputs = [this.buddies.value, this.unread.value, this.filter, strings()];
-    if (inputs.some((v, i) => v !== this.modelInputs[i])) {
+    const inputs = [this.#buddies.value, this.#unread.value, this.filter, strings()];
+    if (inputs.some((v, i) => v !== this.#modelInputs[i])) {
       const s = strings();
-      this.model = this.builder.build(this.buddies.value, this.unread.value, this.filter, s.defaultGroup, s.locale);
-      this.modelInputs = inputs;
+      this.#model = this.#builder.build(this.#buddies.value, this.#unread.value, this.filter, s.defaultGroup, s.locale);
+      this.#modelInputs = inputs;
     }
   }
 
   protected override render() {
     const s = strings();
-    const { rows, buddyIndexes } = this.model;
-    const activeIndex = this.activeKey === undefined ? undefined : this.model.indexByKey.get(this.activeKey);
-    const pending = this.watchers.value.filter((w) => w.state === 'pending');
-    const tops = this.rowWindow.tops(rows);
+    const { rows, buddyIndexes } = this.#model;
+    const activeIndex = this.activeKey === undefined ? undefined : this.#model.indexByKey.get(this.activeKey);
+    const pending = this.#watchers.value.filter((w) => w.state === 'pending');
+    const tops = this.#rowWindow.tops(rows);
     return html`<div part="base" class="base">
-      ${renderRequests(pending, (w, d) => this.decide(w, d))}
+      ${renderRequests(pending, (w, d) => this.#decide(w, d))}
       <label class="sr-only" for="filter">${s.filterLabel}</label>
       <input id="filter" part="filter" type="search" placeholder=${s.filterPlaceholder} .value=${this.filter}
-        aria-controls="list" @input=${this.onFilter} @keydown=${this.onFilterKey} />
+        aria-controls="list" @input=${this.#onFilter} @keydown=${this.#onFilterKey} />
       ${rows.length === 0
-        ? html`<p part="empty" class="empty muted">${this.buddies.value.length === 0 ? s.noContacts : s.noMatches}</p>`
+        ? html`<p part="empty" class="empty muted">${this.#buddies.value.length === 0 ? s.noContacts : s.noMatches}</p>`
         : html`<div id="list" part="list" class="list" role="listbox" tabindex="0" aria-label=${s.contactsLabel}
             aria-activedescendant=${activeIndex === undefined ? nothing : rowId(activeIndex)}
-            @keydown=${this.onListKey} @click=${this.onListClick} @focus=${this.onListFocus}>
+            @keydown=${this.#onListKey} @click=${this.#onListClick} @focus=${this.#onListFocus}>
             <div class="spacer" .style=${`block-size:${tops[rows.length]}px`}></div>
-            ${repeat(this.shown(activeIndex), (i) => rows[i]!.key, (i) => renderRow(rows[i]!, i, tops[i]!, this.activeKey, buddyIndexes.length))}
+            ${this.#shown(activeIndex).map((i) => renderRow(rows[i]!, i, tops[i]!, this.activeKey, buddyIndexes.length))}
           </div>`}
-      ${renderAddForm({ error: this.addError, done: this.addDone, busy: this.adding }, (e) => this.onAdd(e))}
+      ${renderAddForm({ error: this.addError, done: this.addDone, busy: this.adding }, (e) => this.#onAdd(e))}
     </div>`;
   }
 
   /** Indexes of the rows to render: the window, plus the active row wherever it is (for `aria-activedescendant`). */
-  private shown(active: number | undefined): number[] {
-    const [start, end] = this.rowWindow.range();
+  #shown(active: number | undefined): number[] {
+    const [start, end] = this.#rowWindow.range();
     const shown: number[] = [];
     if (active !== undefined && active < start) shown.push(active);
     for (let i = start; i < end; i++) shown.push(i);
@@ -138,92 +137,84 @@ export class ImppBuddyList extends ImppElement {
     return shown;
   }
 
-  private bind(client: ImppClient): Subscription {
-    this.buddies.observe(client.buddies$);
-    this.unread.observe(client.unread$);
-    this.watchers.observe(client.watchers$);
+  #bind(client: ImppClient): Subscription {
+    this.#buddies.observe(client.buddies$);
+    this.#unread.observe(client.unread$);
+    this.#watchers.observe(client.watchers$);
     return new Subscription(() => {
-      this.buddies.observe(undefined);
-      this.unread.observe(undefined);
-      this.watchers.observe(undefined);
+      this.#buddies.observe(undefined);
+      this.#unread.observe(undefined);
+      this.#watchers.observe(undefined);
     });
   }
 
-  private onFilter(e: Event): void {
+  #onFilter(e: Event): void {
     this.filter = (e.target as HTMLInputElement).value;
   }
 
-  private onFilterKey(e: KeyboardEvent): void {
-    if (e.key === 'ArrowDown' && this.listEl) {
+  #onFilterKey(e: KeyboardEvent): void {
+    if (e.key === 'ArrowDown' && this.#listEl) {
       e.preventDefault();
-      this.listEl.focus();
+      this.#listEl.focus();
     }
   }
 
-  private onListFocus(): void {
-    const first = this.model.buddyIndexes[0];
-    if ((this.activeKey === undefined || !this.model.indexByKey.has(this.activeKey)) && first !== undefined) {
-      this.activate(first);
+  #onListFocus(): void {
+    const first = this.#model.buddyIndexes[0];
+    if ((this.activeKey === undefined || !this.#model.indexByKey.has(this.activeKey)) && first !== undefined) {
+      this.#activate(first);
     }
   }
 
-  private onListKey(e: KeyboardEvent): void {
-    const { rows, buddyIndexes, indexByKey } = this.model;
+  #onListKey(e: KeyboardEvent): void {
+    const { rows, buddyIndexes, indexByKey } = this.#model;
     const last = buddyIndexes.length - 1;
     if (last < 0) return;
     const index = this.activeKey === undefined ? undefined : indexByKey.get(this.activeKey);
     const pos = index === undefined ? -1 : (rows[index] as BuddyRow).position - 1;
-    const page = this.rowWindow.perPage;
-    let next: number;
-    switch (e.key) {
-      case 'ArrowDown': next = Math.min(pos + 1, last); break;
-      case 'ArrowUp': next = Math.max(pos - 1, 0); break;
-      case 'PageDown': next = Math.min(pos + page, last); break;
-      case 'PageUp': next = Math.max(pos - page, 0); break;
-      case 'Home': next = 0; break;
-      case 'End': next = last; break;
-      case 'Enter':
-      case ' ':
-        e.preventDefault();
-        if (index !== undefined) this.select(rows[index] as BuddyRow);
-        return;
-      default:
-        return;
+    const page = this.#rowWindow.perPage;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (index !== undefined) this.#select(rows[index] as BuddyRow);
+      return;
     }
+    // Position among the contacts the key moves to, clamped to the list below.
+    const next = ({ ArrowDown: pos + 1, ArrowUp: pos - 1, PageDown: pos + page, PageUp: pos - page, Home: 0, End: last } as Record<string, number>)[e.key];
+    if (next === undefined) return;
     e.preventDefault();
-    this.activate(buddyIndexes[next]!);
+    this.#activate(buddyIndexes[Math.max(0, Math.min(next, last))]!);
   }
 
-  private onListClick(e: MouseEvent): void {
+  #onListClick(e: MouseEvent): void {
     const option = (e.target as Element).closest<HTMLElement>('[role="option"]');
-    const index = option?.dataset['key'] === undefined ? undefined : this.model.indexByKey.get(option.dataset['key']);
+    const index = option?.dataset['key'] === undefined ? undefined : this.#model.indexByKey.get(option.dataset['key']);
     if (index === undefined) return;
-    this.activate(index);
-    this.select(this.model.rows[index] as BuddyRow);
+    this.#activate(index);
+    this.#select(this.#model.rows[index] as BuddyRow);
   }
 
   /** Makes a row active and scrolls it into view, with its group header when it is the first. */
-  private activate(index: number): void {
-    const row = this.model.rows[index];
+  #activate(index: number): void {
+    const row = this.#model.rows[index];
     if (row?.kind !== 'buddy') return;
     this.activeKey = row.key;
-    this.rowWindow.reveal(this.model.rows[index - 1]?.kind === 'header' ? index - 1 : index, index);
+    this.#rowWindow.reveal(this.#model.rows[index - 1]?.kind === 'header' ? index - 1 : index, index);
   }
 
-  private select(row: BuddyRow): void {
+  #select(row: BuddyRow): void {
     emit(this, 'impp-select', { address: row.buddy.address });
   }
 
-  private decide(watcher: Watcher, decision: 'approve' | 'deny' | 'block'): void {
-    const client = this.clientCtl.client;
+  #decide(watcher: Watcher, decision: 'approve' | 'deny' | 'block'): void {
+    const client = this.#clientCtl.client;
     if (client === undefined) return;
     client[decision](watcher.address).catch((e: unknown) => console.warn('[impp-kit]', e));
     emit(this, 'impp-watcher-decision', { address: watcher.address, decision });
   }
 
-  private async onAdd(e: SubmitEvent): Promise<void> {
+  async #onAdd(e: SubmitEvent): Promise<void> {
     e.preventDefault();
-    const client = this.clientCtl.client;
+    const client = this.#clientCtl.client;
     const form = e.target as HTMLFormElement;
     const data = new FormData(form);
     const text = String(data.get('address') ?? '');

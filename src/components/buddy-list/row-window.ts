@@ -22,20 +22,20 @@ const OVERSCAN = 8;
  */
 export class RowWindow<R> implements ReactiveController {
   /** Height in px of each row kind; estimates until measured. */
-  private readonly heights: number[];
-  private scroll = 0;
+  readonly #heights: number[];
+  #scroll = 0;
   /** Viewport height in px; the window's height until the first measurement. */
-  private height = globalThis.innerHeight ?? 800;
-  private viewport: HTMLElement | null = null;
-  private frame = 0;
-  private rows: readonly R[] | undefined;
-  private offsets = new Float64Array(1);
-  private last = '';
-  private readonly resizes = new ResizeObserver(() => this.read(true));
-  private readonly onScroll = (): void => {
-    this.frame ||= requestAnimationFrame(() => {
-      this.frame = 0;
-      this.read(false);
+  #height = globalThis.innerHeight ?? 800;
+  #viewport: HTMLElement | null = null;
+  #frame = 0;
+  #rows: readonly R[] | undefined;
+  #offsets = new Float64Array(1);
+  #last = '';
+  readonly #resizes = new ResizeObserver(() => this.#read(true));
+  readonly #onScroll = (): void => {
+    this.#frame ||= requestAnimationFrame(() => {
+      this.#frame = 0;
+      this.#read(false);
     });
   };
 
@@ -45,54 +45,63 @@ export class RowWindow<R> implements ReactiveController {
    * @param estimates - Heights in px used until a row of each kind has been measured.
    * @param kindOf - The kind (index into `kinds`) of a row.
    */
+  readonly #host: ReactiveControllerHost;
+  readonly #find: () => HTMLElement | null;
+  readonly #kinds: readonly string[];
+  readonly #kindOf: (row: R) => number;
+
   constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly find: () => HTMLElement | null,
-    private readonly kinds: readonly string[],
+    host: ReactiveControllerHost,
+    find: () => HTMLElement | null,
+    kinds: readonly string[],
     estimates: readonly number[],
-    private readonly kindOf: (row: R) => number,
+    kindOf: (row: R) => number,
   ) {
-    this.heights = [...estimates];
+    this.#host = host;
+    this.#find = find;
+    this.#kinds = kinds;
+    this.#kindOf = kindOf;
+    this.#heights = [...estimates];
     host.addController(this);
   }
 
   /** Top edge in px of each row of `rows`, and the total height at index `rows.length`. */
   tops(rows: readonly R[]): Float64Array {
-    if (rows !== this.rows) {
+    if (rows !== this.#rows) {
       const tops = new Float64Array(rows.length + 1);
-      for (let i = 0; i < rows.length; i++) tops[i + 1] = tops[i]! + this.heights[this.kindOf(rows[i]!)]!;
-      this.rows = rows;
-      this.offsets = tops;
+      for (let i = 0; i < rows.length; i++) tops[i + 1] = tops[i]! + this.#heights[this.#kindOf(rows[i]!)]!;
+      this.#rows = rows;
+      this.#offsets = tops;
     }
-    return this.offsets;
+    return this.#offsets;
   }
 
   /** Indexes `[start, end)` of the rows to render, for the rows last passed to `tops`. */
   range(): [number, number] {
-    const tops = this.offsets;
+    const tops = this.#offsets;
     const n = tops.length - 1;
-    const top = Math.max(0, Math.min(this.scroll, tops[n]! - this.height));
+    const top = Math.max(0, Math.min(this.#scroll, tops[n]! - this.#height));
     const start = Math.max(0, indexAt(tops, top) - OVERSCAN);
-    const end = Math.min(n, indexAt(tops, top + this.height) + 1 + OVERSCAN);
-    this.last = `${start} ${end}`;
+    const end = Math.min(n, indexAt(tops, top + this.#height) + 1 + OVERSCAN);
+    this.#last = `${start} ${end}`;
     return [start, end];
   }
 
   /** Rows that fit in the viewport (for PageUp/PageDown). */
   get perPage(): number {
-    return Math.max(1, Math.floor(this.height / Math.max(...this.heights)));
+    return Math.max(1, Math.floor(this.#height / Math.max(...this.#heights)));
   }
 
   /** Scrolls the least needed to show rows `from`..`to` (like `scrollIntoView({ block: 'nearest' })`). */
   reveal(from: number, to: number): void {
-    const v = this.viewport;
-    const top = this.offsets[from];
-    const bottom = this.offsets[to + 1];
+    const v = this.#viewport;
+    const top = this.#offsets[from];
+    const bottom = this.#offsets[to + 1];
     if (v === null || top === undefined || bottom === undefined) return;
-    const scroll = top < this.scroll ? top : bottom > this.scroll + this.height ? bottom - this.height : this.scroll;
-    if (scroll === this.scroll) return;
-    v.scrollTop = this.scroll = scroll;
-    this.host.requestUpdate();
+    const scroll = top < this.#scroll ? top : bottom > this.#scroll + this.#height ? bottom - this.#height : this.#scroll;
+    if (scroll === this.#scroll) return;
+    v.scrollTop = this.#scroll = scroll;
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {
@@ -100,42 +109,42 @@ export class RowWindow<R> implements ReactiveController {
   }
 
   hostUpdated(): void {
-    const v = this.find();
-    if (v === this.viewport) return;
+    const v = this.#find();
+    if (v === this.#viewport) return;
     this.hostDisconnected();
-    this.viewport = v;
+    this.#viewport = v;
     if (v === null) return;
-    v.addEventListener('scroll', this.onScroll, { passive: true });
-    this.resizes.observe(v);
-    this.scroll = v.scrollTop;
+    v.addEventListener('scroll', this.#onScroll, { passive: true });
+    this.#resizes.observe(v);
+    this.#scroll = v.scrollTop;
   }
 
   hostDisconnected(): void {
-    this.viewport?.removeEventListener('scroll', this.onScroll);
-    this.resizes.disconnect();
-    cancelAnimationFrame(this.frame);
-    this.frame = 0;
-    this.viewport = null;
+    this.#viewport?.removeEventListener('scroll', this.#onScroll);
+    this.#resizes.disconnect();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    this.#viewport = null;
   }
 
   /** Reads the scroll offset (and sizes, after a resize); re-renders when the window moved. */
-  private read(resized: boolean): void {
-    const v = this.viewport;
+  #read(resized: boolean): void {
+    const v = this.#viewport;
     if (v === null) return;
-    this.scroll = v.scrollTop;
+    this.#scroll = v.scrollTop;
     if (resized) {
-      this.height = v.clientHeight;
-      this.kinds.forEach((selector, i) => {
+      this.#height = v.clientHeight;
+      this.#kinds.forEach((selector, i) => {
         const h = v.querySelector(selector)?.getBoundingClientRect().height;
-        if (h && h !== this.heights[i]) {
-          this.heights[i] = h;
-          this.rows = undefined;
+        if (h && h !== this.#heights[i]) {
+          this.#heights[i] = h;
+          this.#rows = undefined;
         }
       });
     }
-    const before = this.last;
-    if (this.rows !== undefined) this.range();
-    if (this.rows === undefined || this.last !== before) this.host.requestUpdate();
+    const before = this.#last;
+    if (this.#rows !== undefined) this.range();
+    if (this.#rows === undefined || this.#last !== before) this.#host.requestUpdate();
   }
 }
 

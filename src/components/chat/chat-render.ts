@@ -5,9 +5,7 @@
  * when its entry (delivery state), day label, expansion, the peer's name or the strings change.
  * @module
  */
-import { html, nothing, type TemplateResult } from 'lit';
-import { guard } from 'lit/directives/guard.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, noChange, nothing, type TemplateResult } from 'lit';
 import type { ConversationEntry, InstantMessage } from '../../core/index.js';
 import { deliveryIndicator } from '../presence-icon.js';
 import { strings } from '../strings.js';
@@ -24,6 +22,12 @@ export interface LogView {
   readonly expanded: ReadonlySet<InstantMessage>;
   toggle(message: InstantMessage): void;
   retry(message: InstantMessage): void;
+  /**
+   * The inputs each position of the log was last rendered with (owned by the element, empty at
+   * first). Lit renders an array position by position; a position whose inputs are the same
+   * gets `noChange`, so its row is not even walked: `guard` without the directive's bytes.
+   */
+  readonly rendered: unknown[][];
 }
 
 // The local day asked for last, [start, end): consecutive rows mostly share a day.
@@ -50,13 +54,18 @@ export function renderLog(entries: readonly ConversationEntry[], view: LogView) 
     last = d;
     return d === today ? s.today : d === yesterday ? s.yesterday : formatTime(timestamp, true);
   });
-  // Keyed by message: it keeps its identity through delivery changes; ids may repeat across senders.
-  return repeat(entries, (e) => e.message, (e, i) => {
+  // New messages are appended, so rows keep their positions (an entry changes identity only with
+  // its delivery state); history prepended by "Load older" renders every row once more.
+  const rendered = view.rendered;
+  rendered.length = entries.length; // positions past the end lost their DOM
+  return entries.map((e, i) => {
     const label = labels[i];
     const open = view.expanded.has(e.message);
-    return guard([e, label, open, view.peerName, s], () =>
-      html`${label === undefined ? nothing : html`<li class="day" part="day"><span>${label}</span></li>`}${renderMessage(e, open, view)}`,
-    );
+    const inputs = [e, label, open, view.peerName, s];
+    const last = rendered[i];
+    if (last !== undefined && inputs.every((v, k) => v === last[k])) return noChange;
+    rendered[i] = inputs;
+    return html`${label === undefined ? nothing : html`<li class="day" part="day"><span>${label}</span></li>`}${renderMessage(e, open, view)}`;
   });
 }
 

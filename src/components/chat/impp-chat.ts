@@ -1,10 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { distinctUntilChanged, first, map, Subscription, take } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { parseAddress, type Conversation, type ConversationEntry, type ImppClient, type InstantMessage } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
 import { emit } from '../emit.js';
 import { ImppElement } from '../impp-element.js';
-import { ObserveController } from '../observe.js';
+import { ObserveController, once } from '../observe.js';
 import { strings } from '../strings.js';
 import { warn } from '../warn.js';
 import { renderLog } from './chat-render.js';
@@ -88,36 +88,41 @@ export class ImppChat extends ImppElement {
   private announcement = '';
   private composerError: string | undefined;
 
-  private get logEl(): HTMLElement | null {
+  get #logEl(): HTMLElement | null {
     return this.renderRoot?.querySelector<HTMLElement>('.log') ?? null;
   }
-  private get composer(): HTMLTextAreaElement | null {
+  get #composer(): HTMLTextAreaElement | null {
     return this.renderRoot?.querySelector<HTMLTextAreaElement>('#composer') ?? null;
   }
 
-  private conversation: Conversation | undefined;
-  private readonly messages = new ObserveController<readonly ConversationEntry[]>(this, NONE, (e) => this.onEntries(e));
-  private readonly typing = new ObserveController<boolean>(this, false);
-  private readonly peerName = new ObserveController<string | undefined>(this, undefined);
-  private readonly clientCtl = new ClientController(this, (client) => this.bind(client));
-  /** Messages already shown (an entry changes identity with its delivery state; its message does not). */
-  private seen = new WeakSet<InstantMessage>();
-  private primed = false;
-  private stick = true;
-  private appended: 'in' | 'out' | undefined;
-  private prependFrom: number | undefined;
-  private frame = 0;
-  private announceAt = 0;
-  private announceTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly typingSender = new TypingSender();
-  private readonly reads = new ReadTracker(this, () => ({
-    conversation: this.conversation,
-    entries: this.messages.value,
-    atEnd: this.stick,
+  #conversation: Conversation | undefined;
+  /** What each row of the log was last rendered with (see {@link LogView.rendered}). */
+  readonly #rendered: unknown[][] = [];
+  readonly #messages = new ObserveController<readonly ConversationEntry[]>(this, NONE, (e) => this.#onEntries(e));
+  readonly #typing = new ObserveController<boolean>(this, false);
+  /** The peer's roster name, if any. */
+  #peerName: string | undefined;
+  readonly #clientCtl = new ClientController(this, (client) => this.#bind(client));
+  /**
+   * The newest message of the last emission (an entry changes identity with its delivery state,
+   * its message does not), or `null` before the first one.
+   */
+  #newest: InstantMessage | undefined | null = null;
+  #stick = true;
+  #appended: 'in' | 'out' | undefined;
+  #prependFrom: number | undefined;
+  #frame = 0;
+  #announceAt = 0;
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #typingSender = new TypingSender();
+  readonly #reads = new ReadTracker(this, () => ({
+    conversation: this.#conversation,
+    entries: this.#messages.value,
+    atEnd: this.#stick,
   }));
 
   override disconnectedCallback(): void {
-    this.typingSender.stop(this.conversation); // the peer must not see us typing forever
+    this.#typingSender.stop(this.#conversation); // the peer must not see us typing forever
     super.disconnectedCallback(); // unbinds: the client keeps finishing any send (#48)
   }
 
@@ -131,35 +136,35 @@ export class ImppChat extends ImppElement {
         this.peerError = e instanceof Error ? e.message : String(e);
         warn('component/invalid-attribute', `<impp-chat peer="${this.peer ?? ''}">: ${this.peerError}`);
       }
-      if (this.conversation?.peer.id !== id) this.clientCtl.rebind(); // another conversation
+      if (this.#conversation?.peer.id !== id) this.#clientCtl.rebind(); // another conversation
     }
   }
 
   protected override render() {
     const s = strings();
-    const conv = this.conversation;
-    const name = this.displayPeer();
-    const entries = this.messages.value;
-    return html`<section part="base" class="base" aria-label=${s.chatLabel(name)} @focusin=${() => this.reads.check()}>
+    const conv = this.#conversation;
+    const name = this.#displayPeer();
+    const entries = this.#messages.value;
+    return html`<section part="base" class="base" aria-label=${s.chatLabel(name)} @focusin=${() => this.#reads.check()}>
       ${this.peerError === undefined ? nothing : html`<p part="error" class="error" role="alert">${this.peerError}</p>`}
-      <div class="log" part="log" tabindex="0" role="region" aria-label=${s.messagesLabel} @scroll=${this.onScroll}>
+      <div class="log" part="log" tabindex="0" role="region" aria-label=${s.messagesLabel} @scroll=${this.#onScroll}>
         ${entries.length === 0 // nothing can be older than an empty log
           ? (this.older === 'loading' ? nothing : html`<p class="empty muted">${s.noMessages}</p>`)
           : html`<div class="older">${this.older === 'none'
               ? html`<span class="muted">${s.noOlder}</span>`
               : html`<button type="button" part="load-older" ?disabled=${this.older === 'loading'}
-                  @click=${this.loadOlder}>${this.older === 'loading' ? s.loadingOlder : s.loadOlder}</button>`}</div>`}
-        <ol class="messages">${renderLog(entries, { peerName: name, expanded: this.expanded, toggle: this.toggle, retry: this.retry })}</ol>
+                  @click=${this.#loadOlder}>${this.older === 'loading' ? s.loadingOlder : s.loadOlder}</button>`}</div>`}
+        <ol class="messages">${renderLog(entries, { peerName: name, expanded: this.expanded, toggle: this.#toggle, retry: this.#retry, rendered: this.#rendered })}</ol>
       </div>
       ${this.unseen
-        ? html`<button type="button" class="new primary" part="new-messages" @click=${() => this.scrollToEnd()}>${s.newMessages}</button>`
+        ? html`<button type="button" class="new primary" part="new-messages" @click=${() => this.#scrollToEnd()}>${s.newMessages}</button>`
         : nothing}
-      <div class="typing muted" part="typing">${this.typing.value ? s.typing(name) : ''}</div>
+      <div class="typing muted" part="typing">${this.#typing.value ? s.typing(name) : ''}</div>
       <div class="sr-only" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-      <form part="composer" class="composer" @submit=${this.onSubmit}>
+      <form part="composer" class="composer" @submit=${this.#onSubmit}>
         <label class="sr-only" for="composer">${s.composerLabel}</label>
         <textarea id="composer" part="textarea" rows="2" placeholder=${s.composerPlaceholder} ?disabled=${!conv}
-          aria-describedby="composer-error" @keydown=${this.onKey} @input=${this.onInput}></textarea>
+          aria-describedby="composer-error" @keydown=${this.#onKey} @input=${this.#onInput}></textarea>
         <button type="submit" class="primary" part="send" ?disabled=${!conv}>${s.send}</button>
         <p id="composer-error" class="error" role="status">${this.composerError ?? ''}</p>
       </form>
@@ -167,28 +172,27 @@ export class ImppChat extends ImppElement {
   }
 
   protected override updated(): void {
-    const log = this.logEl;
+    const log = this.#logEl;
     if (log === null) return;
-    if (this.prependFrom !== undefined) {
-      log.scrollTop += log.scrollHeight - this.prependFrom; // keep the view still above new history
-      this.prependFrom = undefined;
+    if (this.#prependFrom !== undefined) {
+      log.scrollTop += log.scrollHeight - this.#prependFrom; // keep the view still above new history
+      this.#prependFrom = undefined;
     }
-    if (this.appended !== undefined) {
-      if (this.appended === 'out') this.stick = true; // we sent: follow
-      if (!this.stick) this.unseen = true;
+    if (this.#appended !== undefined) {
+      if (this.#appended === 'out') this.#stick = true; // we sent: follow
+      if (!this.#stick) this.unseen = true;
       // Follow the newest message once per frame, not per update: reading scrollHeight forces a layout.
-      else this.frame ||= requestAnimationFrame(() => {
-        this.frame = 0;
-        if (this.stick) this.scrollToEnd();
+      else this.#frame ||= requestAnimationFrame(() => {
+        this.#frame = 0;
+        if (this.#stick) this.#scrollToEnd();
       });
-      this.appended = undefined;
+      this.#appended = undefined;
     }
   }
 
-  private bind(client: ImppClient): Subscription | undefined {
-    this.seen = new WeakSet();
-    this.primed = false;
-    this.reads.reset();
+  #bind(client: ImppClient): Subscription | undefined {
+    this.#newest = null;
+    this.#reads.reset();
     this.older = 'idle';
     let conv: Conversation;
     try {
@@ -196,93 +200,96 @@ export class ImppChat extends ImppElement {
     } catch {
       return undefined; // invalid peer: already reported by willUpdate
     }
-    this.conversation = conv;
-    this.messages.observe(conv.messages$);
-    this.typing.observe(conv.typing$);
+    this.#conversation = conv;
+    this.#messages.observe(conv.messages$);
+    this.#typing.observe(conv.typing$);
     const id = conv.peer.id;
-    this.peerName.observe(client.buddies$.pipe(map((bs) => bs.find((b) => b.address.id === id)?.name), distinctUntilChanged()));
     const sub = new Subscription(() => {
       conv.setTyping(false);
-      this.conversation = undefined;
-      this.messages.observe(undefined);
-      this.typing.observe(undefined);
-      this.peerName.observe(undefined);
+      this.#conversation = undefined;
+      this.#messages.observe(undefined);
+      this.#typing.observe(undefined);
+      this.#peerName = undefined;
     });
+    sub.add(client.buddies$.subscribe((buddies) => {
+      const name = buddies.find((b) => b.address.id === id)?.name;
+      if (name !== this.#peerName) {
+        this.#peerName = name;
+        this.requestUpdate();
+      }
+    }));
     // Nothing here once online (a new page, another tab, a reload): fetch the last page of history once.
-    sub.add(client.connection$.pipe(first((c) => c.state === 'online')).subscribe(() => {
-      if ((this.messages.value ?? []).length === 0) void this.loadOlder();
+    sub.add(once(client.connection$, (c) => c.state === 'online', () => {
+      if ((this.#messages.value ?? []).length === 0) void this.#loadOlder();
     }));
     return sub;
   }
 
-  private displayPeer(): string {
-    return this.peerName.value?.trim() || this.conversation?.peer.id || this.peer || '';
+  #displayPeer(): string {
+    return this.#peerName?.trim() || this.#conversation?.peer.id || this.peer || '';
   }
 
   /** Tracks what arrived since the last emission (to scroll and announce), in time O(new). */
-  private onEntries(entries: readonly ConversationEntry[]): void {
-    const first = !this.primed;
-    this.primed = true;
-    // The store appends news and prepends history (loadOlder): unseen runs at both ends.
-    const seen = this.seen;
+  #onEntries(entries: readonly ConversationEntry[]): void {
+    const newest = this.#newest;
+    this.#newest = entries.at(-1)?.message;
+    // The store appends news and prepends history (loadOlder): what follows the newest is new.
     let end = entries.length;
-    while (end > 0 && !seen.has(entries[end - 1]!.message)) end--;
-    for (let i = 0; i < end && !seen.has(entries[i]!.message); i++) seen.add(entries[i]!.message);
+    while (end > 0 && entries[end - 1]!.message !== newest) end--;
     const fresh = entries.slice(end);
-    for (const e of fresh) seen.add(e.message);
-    if (first) {
-      this.appended = 'in';
-      this.stick = true;
+    if (newest === null) {
+      this.#appended = 'in';
+      this.#stick = true;
     } else if (fresh.length > 0) {
-      this.appended = fresh.some((e) => e.direction === 'out') ? 'out' : 'in';
+      this.#appended = fresh.some((e) => e.direction === 'out') ? 'out' : 'in';
       const inbound = fresh.filter((e) => e.direction === 'in').at(-1);
       if (inbound !== undefined) {
-        this.announce(strings().announceInbound(this.displayPeer(), inbound.message.body.slice(0, 500)));
+        this.#announce(strings().announceInbound(this.#displayPeer(), inbound.message.body.slice(0, 500)));
       }
     }
   }
 
   /** Says `text` through the live region, at most once per {@link ANNOUNCE_MS}: a busy chat keeps to its latest. */
-  private announce(text: string): void {
-    clearTimeout(this.announceTimer);
-    const wait = this.announceAt - Date.now();
+  #announce(text: string): void {
+    clearTimeout(this.#announceTimer);
+    const wait = this.#announceAt - Date.now();
     if (wait > 0) {
-      this.announceTimer = setTimeout(() => this.announce(text), wait);
+      this.#announceTimer = setTimeout(() => this.#announce(text), wait);
       return;
     }
-    this.announceAt = Date.now() + ANNOUNCE_MS;
+    this.#announceAt = Date.now() + ANNOUNCE_MS;
     // A trailing zero-width space alternates so that two equal messages are both announced.
     this.announcement = this.announcement.startsWith(text) && !this.announcement.endsWith('\u200b') ? `${text}\u200b` : text;
   }
 
-  private onScroll(): void {
-    const log = this.logEl!;
-    this.stick = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
-    if (this.stick) {
+  #onScroll(): void {
+    const log = this.#logEl!;
+    this.#stick = log.scrollHeight - log.scrollTop - log.clientHeight < 24;
+    if (this.#stick) {
       this.unseen = false;
-      this.reads.check();
+      this.#reads.check();
     }
   }
 
-  private scrollToEnd(): void {
-    const log = this.logEl;
+  #scrollToEnd(): void {
+    const log = this.#logEl;
     if (log) log.scrollTop = log.scrollHeight;
-    this.stick = true;
+    this.#stick = true;
     this.unseen = false;
-    this.reads.check();
+    this.#reads.check();
   }
 
-  private readonly toggle = (message: InstantMessage): void => {
+  readonly #toggle = (message: InstantMessage): void => {
     const next = new Set(this.expanded);
     if (!next.delete(message)) next.add(message);
     this.expanded = next;
   };
 
-  private async loadOlder(): Promise<void> {
-    const conv = this.conversation;
+  async #loadOlder(): Promise<void> {
+    const conv = this.#conversation;
     if (!conv) return;
     this.older = 'loading';
-    this.prependFrom = this.logEl?.scrollHeight;
+    this.#prependFrom = this.#logEl?.scrollHeight;
     try {
       const added = await conv.loadOlder(OLDER_PAGE);
       this.older = added < OLDER_PAGE ? 'none' : 'idle'; // a short page: the archive has no more
@@ -290,47 +297,47 @@ export class ImppChat extends ImppElement {
     } catch {
       this.older = 'idle';
     }
-    this.prependFrom = undefined;
+    this.#prependFrom = undefined;
   }
 
-  private onKey(e: KeyboardEvent): void {
+  #onKey(e: KeyboardEvent): void {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
-      this.send();
+      this.#send();
     }
   }
 
-  private onInput(): void {
+  #onInput(): void {
     this.composerError = undefined;
-    if (this.conversation) this.typingSender.input(this.conversation, this.composer?.value ?? '');
+    if (this.#conversation) this.#typingSender.input(this.#conversation, this.#composer?.value ?? '');
   }
 
-  private onSubmit(e: SubmitEvent): void {
+  #onSubmit(e: SubmitEvent): void {
     e.preventDefault();
-    this.send();
+    this.#send();
   }
 
-  private send(): void {
-    const conv = this.conversation;
-    const composer = this.composer;
+  #send(): void {
+    const conv = this.#conversation;
+    const composer = this.#composer;
     const body = composer?.value ?? '';
     if (!conv || !composer || body.trim() === '') return;
-    this.typingSender.stop(conv);
+    this.#typingSender.stop(conv);
     const out = conv.send(body);
     // The first state replays synchronously; a refused body (too large…) stays in the composer.
     let refused: string | undefined;
-    out.state$.pipe(take(1)).subscribe((d) => (refused = d.state === 'failed' ? (d.error?.message ?? strings().delivery.failed) : undefined));
+    once(out.state$, () => true, (d) => (refused = d.state === 'failed' ? (d.error?.message ?? strings().delivery.failed) : undefined));
     if (refused !== undefined) {
       this.composerError = refused;
       return;
     }
     composer.value = '';
-    this.stick = true;
+    this.#stick = true;
     emit(this, 'impp-send', { peer: conv.peer, id: out.id, body, retry: false });
   }
 
-  private readonly retry = ({ id, body }: InstantMessage): void => {
-    const conv = this.conversation;
+  readonly #retry = ({ id, body }: InstantMessage): void => {
+    const conv = this.#conversation;
     if (!conv) return;
     conv.retry(id);
     emit(this, 'impp-send', { peer: conv.peer, id, body, retry: true });

@@ -21,43 +21,45 @@ export interface ReadState {
  */
 export class ReadTracker implements ReactiveController {
   /** The newest inbound message when we last marked the conversation read. */
-  private marked: InstantMessage | undefined;
+  #marked: InstantMessage | undefined;
   /** The host is on screen, as the observer last saw it (no layout read of ours). */
-  private onScreen = false;
-  private readonly io = new IntersectionObserver((seen) => {
-    this.onScreen = seen.at(-1)!.isIntersecting;
+  #onScreen = false;
+  readonly #io = new IntersectionObserver((seen) => {
+    this.#onScreen = seen.at(-1)!.isIntersecting;
     this.check();
   });
-  private readonly onVisibility = () => this.check();
+  readonly #onVisibility = () => this.check();
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly state: () => ReadState,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #state: () => ReadState;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, state: () => ReadState) {
+    this.#host = host;
+    this.#state = state;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.io.observe(this.host);
-    document.addEventListener('visibilitychange', this.onVisibility);
+    this.#io.observe(this.#host);
+    document.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   hostDisconnected(): void {
-    this.io.disconnect();
-    document.removeEventListener('visibilitychange', this.onVisibility);
+    this.#io.disconnect();
+    document.removeEventListener('visibilitychange', this.#onVisibility);
   }
 
   /** Forget what was marked (another conversation). */
   reset(): void {
-    this.marked = undefined;
+    this.#marked = undefined;
   }
 
   check(): void {
-    const { conversation, entries, atEnd } = this.state();
+    const { conversation, entries, atEnd } = this.#state();
     const newest = entries.findLast((e) => e.direction === 'in')?.message;
-    if (!conversation || !atEnd || newest === this.marked) return;
-    if (!this.host.matches(':focus-within') && (document.visibilityState !== 'visible' || !this.onScreen)) return;
-    this.marked = newest;
+    if (!conversation || !atEnd || newest === this.#marked) return;
+    if (!this.#host.matches(':focus-within') && (document.visibilityState !== 'visible' || !this.#onScreen)) return;
+    this.#marked = newest;
     conversation.markRead();
   }
 }

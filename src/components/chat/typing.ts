@@ -10,22 +10,22 @@ export const TYPING_IDLE_MS = 5000;
 
 /** Debounces `setTyping` for one composer. */
 export class TypingSender {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /** The composer text changed. */
   input(conversation: Conversation, text: string): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
     if (text.trim() === '') {
       conversation.setTyping(false);
       return;
     }
     conversation.setTyping(true);
-    this.timer = setTimeout(() => conversation.setTyping(false), TYPING_IDLE_MS);
+    this.#timer = setTimeout(() => conversation.setTyping(false), TYPING_IDLE_MS);
   }
 
   /** We sent, or left: no longer typing. */
   stop(conversation: Conversation | undefined): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
     conversation?.setTyping(false);
   }
 }

@@ -1,9 +1,9 @@
 import { ContextProvider } from '@lit/context';
 import { html, nothing, type PropertyValues } from 'lit';
-import { first } from 'rxjs';
 import { ImppError, type ImppClient } from '../../core/index.js';
 import { clientContext } from '../context.js';
 import { ImppElement } from '../impp-element.js';
+import { once } from '../observe.js';
 import { strings } from '../strings.js';
 import { warn } from '../warn.js';
 import { clientStyles } from './impp-client.styles.js';
@@ -68,56 +68,56 @@ export class ImppClientElement extends ImppElement {
   /** Why the element could not create a client, if it failed. */
   error: ImppError | undefined;
 
-  private readonly provider = new ContextProvider(this, { context: clientContext });
+  readonly #provider = new ContextProvider(this, { context: clientContext });
   /** The client this element created (and so must disconnect). */
-  private created: ImppClient | undefined;
+  #created: ImppClient | undefined;
   /** Bumped whenever a pending creation becomes stale. */
-  private generation = 0;
-  private needsConfigure = false;
-  private credentials: { readonly jid: string; readonly password: string } | undefined;
-  private ready: Promise<ImppClient | undefined> = Promise.resolve(undefined);
+  #generation = 0;
+  #needsConfigure = false;
+  #credentials: { readonly jid: string; readonly password: string } | undefined;
+  #ready: Promise<ImppClient | undefined> = Promise.resolve(undefined);
 
   /**
    * Signs in with credentials the user typed (e.g. into a sign-in form), for transports that
    * need them: they go to the transport loader once and are not kept, never in an attribute.
    */
   signIn(credentials: { readonly jid: string; readonly password: string }): Promise<ImppClient | undefined> {
-    this.credentials = credentials;
-    this.needsConfigure = true;
+    this.#credentials = credentials;
+    this.#needsConfigure = true;
     this.requestUpdate();
     return this.whenReady();
   }
 
   /** Resolves with the client once the element has one (or `undefined` when it failed). */
   whenReady(): Promise<ImppClient | undefined> {
-    return this.updateComplete.then(() => this.ready);
+    return this.updateComplete.then(() => this.#ready);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.needsConfigure = true;
+    this.#needsConfigure = true;
     this.requestUpdate();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.dispose();
+    this.#dispose();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CONFIG.some((k) => changed.has(k))) this.needsConfigure = true;
+    if (CONFIG.some((k) => changed.has(k))) this.#needsConfigure = true;
     if (changed.has('client')) {
-      if (this.client !== undefined && this.created !== undefined && this.client !== this.created) {
-        this.dispose(); // a client given by the page wins over ours
-      } else if (this.client === undefined && this.created === undefined && changed.get('client') !== undefined) {
-        this.needsConfigure = true; // the page took its client back: fall back to the attributes
+      if (this.client !== undefined && this.#created !== undefined && this.client !== this.#created) {
+        this.#dispose(); // a client given by the page wins over ours
+      } else if (this.client === undefined && this.#created === undefined && changed.get('client') !== undefined) {
+        this.#needsConfigure = true; // the page took its client back: fall back to the attributes
       }
     }
-    if (this.needsConfigure && this.isConnected) {
-      this.needsConfigure = false;
-      this.configure();
+    if (this.#needsConfigure && this.isConnected) {
+      this.#needsConfigure = false;
+      this.#configure();
     }
-    this.provider.setValue(this.client);
+    this.#provider.setValue(this.client);
   }
 
   /** True while the transport needs credentials: the element shows its sign-in form. */
@@ -129,11 +129,11 @@ export class ImppClientElement extends ImppElement {
    * transport's in-memory keys go with it); the sign-in form comes back.
    */
   async signOut(): Promise<void> {
-    const created = this.created;
-    this.dispose();
+    const created = this.#created;
+    this.#dispose();
     this.error = undefined;
     this.signingIn = true;
-    this.signedInWithCredentials = false;
+    this.#signedInWithCredentials = false;
     await created?.disconnect().catch(() => undefined);
   }
 
@@ -143,34 +143,34 @@ export class ImppClientElement extends ImppElement {
       const authError = this.error?.code === 'auth/credentials-required' ? undefined : this.error;
       return html`<impp-sign-in part="sign-in" exportparts="form,button" jid=${this.getAttribute('jid') ?? ''}
         service=${this.getAttribute('service') ?? ''} ?busy=${this.busy} .error=${authError}
-        @impp-sign-in=${this.onSignIn}></impp-sign-in>`;
+        @impp-sign-in=${this.#onSignIn}></impp-sign-in>`;
     }
     return html`${this.error === undefined
         ? nothing
-        : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}${this.signedInWithCredentials
+        : html`<p part="error" class="error" role="alert">${this.error.message}</p>`}${this.#signedInWithCredentials
         ? html`<button part="sign-out" class="sign-out" @click=${() => void this.signOut()}>${strings().signOut}</button>`
         : nothing}<slot></slot>`;
   }
 
   /** The client came from a sign-in (so a sign-out makes sense). */
-  private signedInWithCredentials = false;
+  #signedInWithCredentials = false;
 
-  private onSignIn(e: CustomEvent<ImppSignInDetail>): void {
+  #onSignIn(e: CustomEvent<ImppSignInDetail>): void {
     e.stopPropagation(); // the password stays inside this element
     this.busy = true;
     void this.signIn(e.detail).then((client) => {
       this.busy = false;
       if (client !== undefined) {
         this.signingIn = false;
-        this.signedInWithCredentials = true;
+        this.#signedInWithCredentials = true;
       }
     });
   }
 
   /** Creates a client from the attributes, unless one was given. */
-  private configure(): void {
-    if (this.client !== undefined && this.client !== this.created) return;
-    this.dispose();
+  #configure(): void {
+    if (this.client !== undefined && this.client !== this.#created) return;
+    this.#dispose();
     this.error = undefined;
     const name = this.transport;
     if (name === undefined || name === '') return;
@@ -181,22 +181,22 @@ export class ImppClientElement extends ImppElement {
       warn('component/invalid-attribute', `<impp-client transport="${name}"> is not a known transport (known: ${known}).`);
       return;
     }
-    const generation = ++this.generation;
+    const generation = ++this.#generation;
     const attribute = (n: string) => this.getAttribute(n) || undefined;
-    const credentials = this.credentials;
-    this.credentials = undefined; // handed over once, not kept on the element
-    this.ready = loader(credentials === undefined ? { attribute } : { attribute, credentials }).then(
+    const credentials = this.#credentials;
+    this.#credentials = undefined; // handed over once, not kept on the element
+    this.#ready = loader(credentials === undefined ? { attribute } : { attribute, credentials }).then(
       (client) => {
-        if (generation !== this.generation) {
+        if (generation !== this.#generation) {
           disconnectWhenSettled(client); // removed or reconfigured meanwhile
           return undefined;
         }
-        this.created = client;
+        this.#created = client;
         this.client = client;
         return client;
       },
       (cause: unknown) => {
-        if (generation !== this.generation) return undefined;
+        if (generation !== this.#generation) return undefined;
         const reason = cause instanceof Error ? cause.message : String(cause);
         if (ImppError.is(cause) && cause.code.startsWith('auth/')) {
           this.error = cause; // wrong or missing credentials: ask (again), no retry loop
@@ -211,11 +211,11 @@ export class ImppClientElement extends ImppElement {
   }
 
   /** Forgets (and disconnects) the client this element created. */
-  private dispose(): void {
-    this.generation++;
-    const created = this.created;
+  #dispose(): void {
+    this.#generation++;
+    const created = this.#created;
     if (created === undefined) return;
-    this.created = undefined;
+    this.#created = undefined;
     if (this.client === created) this.client = undefined;
     disconnectWhenSettled(created);
   }
@@ -226,7 +226,5 @@ export class ImppClientElement extends ImppElement {
  * still connecting is overtaken by the connect completing (the session would stay online).
  */
 function disconnectWhenSettled(client: ImppClient): void {
-  client.connection$
-    .pipe(first((c) => c.state !== 'connecting'))
-    .subscribe({ next: () => void client.disconnect().catch(() => undefined), error: () => undefined });
+  once(client.connection$, (c) => c.state !== 'connecting', () => void client.disconnect().catch(() => undefined));
 }

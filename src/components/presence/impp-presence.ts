@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Subscription } from 'rxjs';
 import { bareAddress, parseAddress, presenceNote, type Address, type Availability, type ImppClient } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
@@ -151,7 +150,7 @@ export class ImppPresence extends ImppElement {
     const note = this.showNote && presence ? presenceNote(presence) : undefined;
     return html`<span part="base" class=${this.open ? 'badge open' : 'badge'}>
       <button type="button" part="trigger" class="trigger" aria-haspopup="dialog" aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls=${ifDefined(this.open ? CARD_ID : undefined)} @click=${this.onClick}
+        aria-controls=${this.open ? CARD_ID : nothing} @click=${this.onClick}
         >${this.name ? html`<bdi class="name" part="name">${this.name}</bdi> ` : nothing}${badgeIndicator(presence?.availability ?? 'unknown')}${note
           ? html` <bdi class="note" part="note">${note}</bdi>`
           : nothing}</button

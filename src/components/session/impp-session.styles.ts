@@ -1,6 +1,5 @@
-import { css } from 'lit';
 import { messageStyles } from '../message.styles.js';
-import { themeStyles } from '../theme.styles.js';
+import { css, themeStyles } from '../theme.styles.js';
 
 export const sessionStyles = [
   themeStyles,

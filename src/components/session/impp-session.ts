@@ -1,5 +1,4 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { filter, firstValueFrom, Subscription, timeout } from 'rxjs';
 import { room as roomOf, roomInvitations$, roomNameForBooking, tryParseAddress, type Address, type ImppClient, type Occupant, type Room, type RoomEntry, type RoomInvitation, type RoomStatus } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
@@ -180,13 +179,13 @@ export class ImppSession extends ImppElement {
       <div class="columns">
         <section part="participants" class="people" aria-labelledby="people-heading">
           <h3 id="people-heading">${t.participantsHeading}</h3>
-          <ul>${repeat(rows, (r) => r.key, renderParticipant)}</ul>
+          <ul>${rows.map(renderParticipant)}</ul>
         </section>
         <section class="chat" aria-label=${s.messagesLabel}>
           <div class="log" part="log" role="log" tabindex="0" aria-label=${s.messagesLabel}>
             ${this.entries.value.length === 0
               ? html`<p class="muted">${s.noMessages}</p>`
-              : html`<ol class="messages">${repeat(this.entries.value, (e) => `${e.direction}:${e.message.id}`, renderEntry)}</ol>`}
+              : html`<ol class="messages">${this.entries.value.map(renderEntry)}</ol>`}
           </div>
           <form part="composer" class="composer" @submit=${this.onSubmit}>
             <label class="sr-only" for="composer">${s.composerLabel}</label>

@@ -1,5 +1,4 @@
-import { css } from 'lit';
-import { themeStyles } from '../theme.styles.js';
+import { css, themeStyles } from '../theme.styles.js';
 
 export const statusStyles = [
   themeStyles,
@@ -7,15 +6,11 @@ export const statusStyles = [
     :host {
       display: block;
     }
-    [part='base'] {
-      display: flex;
+    .base {
       flex-wrap: wrap;
       align-items: center;
       gap: var(--_space);
       padding: var(--_space);
-      background: var(--_bg);
-      border: 1px solid var(--_border);
-      border-radius: var(--_radius);
     }
     [part='self'] {
       font-weight: 600;

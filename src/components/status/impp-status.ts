@@ -1,11 +1,10 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { live } from 'lit/directives/live.js';
-import { filter, first, Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import { presenceNote, type Availability, type ConnectionStatus, type ImppClient, type Presence } from '../../core/index.js';
 import { ClientController } from '../client-controller.js';
 import { emit } from '../emit.js';
 import { ImppElement } from '../impp-element.js';
-import { ObserveController } from '../observe.js';
+import { ObserveController, once } from '../observe.js';
 import { presenceIndicator } from '../presence-icon.js';
 import { strings } from '../strings.js';
 import { warn } from '../warn.js';
@@ -69,14 +68,14 @@ export class ImppStatus extends ImppElement {
   private draftNote: string | undefined;
   private failure: string | undefined;
 
-  private readonly connection = new ObserveController<ConnectionStatus | undefined>(this, undefined);
-  private readonly self = new ObserveController<Presence | undefined>(this, undefined, (p) => {
+  readonly #connection = new ObserveController<ConnectionStatus | undefined>(this, undefined);
+  readonly #self = new ObserveController<Presence | undefined>(this, undefined, (p) => {
     // Our edit arrived: show the published note again.
     if (p !== undefined && this.draftNote === (presenceNote(p) ?? '')) this.draftNote = undefined;
   });
   /** The note last committed, so Enter followed by blur publishes once. */
-  private committedNote: string | undefined;
-  private readonly clientCtl = new ClientController(this, (client) => this.bind(client));
+  #committedNote: string | undefined;
+  readonly #clientCtl = new ClientController(this, (client) => this.#bind(client));
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('status')) {
@@ -89,14 +88,14 @@ export class ImppStatus extends ImppElement {
 
   protected override render() {
     const s = strings();
-    const client = this.clientCtl.client;
-    const presence = this.self.value;
+    const client = this.#clientCtl.client;
+    const presence = this.#self.value;
     const availability: Availability = this.invalidStatus ? 'unknown' : (presence?.availability ?? 'unknown');
     const note = this.draftNote ?? (presence ? (presenceNote(presence) ?? '') : '');
-    return html`<div part="base" role="group" aria-label=${s.statusLabel}>
+    return html`<div part="base" class="base" role="group" aria-label=${s.statusLabel}>
       ${client ? html`<bdi part="self">${client.self.id}</bdi>` : nothing} ${presenceIndicator(availability, true)}
       <label class="sr-only" for="availability">${s.availabilityLabel}</label>
-      <select id="availability" part="select" ?disabled=${!client} @change=${this.onSelect}>
+      <select id="availability" part="select" ?disabled=${!client} @change=${this.#onSelect}>
         ${availability === 'unknown' ? html`<option value="" selected disabled>${s.unknownStatus}</option>` : nothing}
         ${CHOICES.map(
           (a) => html`<option value=${a} ?selected=${a === availability}>
@@ -105,15 +104,15 @@ export class ImppStatus extends ImppElement {
         )}
       </select>
       <label class="sr-only" for="note">${s.noteLabel}</label>
-      <input id="note" part="note" type="text" .value=${live(note)} placeholder=${s.notePlaceholder} ?disabled=${!client}
-        @input=${this.onNoteInput} @keydown=${this.onNoteKey} @blur=${this.commitNote} />
-      ${this.renderConnection()}
+      <input id="note" part="note" type="text" .value=${note} placeholder=${s.notePlaceholder} ?disabled=${!client}
+        @input=${this.#onNoteInput} @keydown=${this.#onNoteKey} @blur=${this.#commitNote} />
+      ${this.#renderConnection()}
     </div>`;
   }
 
-  private renderConnection() {
+  #renderConnection() {
     const s = strings();
-    const status = this.connection.value;
+    const status = this.#connection.value;
     let text: string;
     if (this.failure !== undefined) text = this.failure;
     else if (status === undefined) text = s.noClient;
@@ -122,84 +121,82 @@ export class ImppStatus extends ImppElement {
     const failed = this.failure !== undefined || status?.state === 'failed';
     // Waiting out a reconnect backoff (up to the 30 s herd window): let the user skip the wait.
     const retry = status?.state === 'reconnecting'
-      ? html` <button part="retry" @click=${this.retryNow}>${s.retryNow}</button>` : nothing;
+      ? html` <button part="retry" @click=${this.#retryNow}>${s.retryNow}</button>` : nothing;
     return html`<span part="connection" class=${failed ? 'failed' : ''} role="status">${text}</span>${retry}`;
   }
 
-  private bind(client: ImppClient): Subscription {
-    this.connection.observe(client.connection$);
-    this.self.observe(client.selfPresence$);
+  #bind(client: ImppClient): Subscription {
+    this.#connection.observe(client.connection$);
+    this.#self.observe(client.selfPresence$);
     const sub = new Subscription(() => {
-      this.connection.observe(undefined);
-      this.self.observe(undefined);
+      this.#connection.observe(undefined);
+      this.#self.observe(undefined);
     });
     const initial = this.status;
     if (initial !== undefined && !this.invalidStatus) {
       // The page asked for an initial presence: publish it once we are online.
-      sub.add(
-        client.connection$.pipe(filter((c) => c.state === 'online'), first()).subscribe(() =>
-          this.publish(client, initial as Availability, this.note ?? ''),
-        ),
-      );
+      sub.add(once(client.connection$, (c) => c.state === 'online', () => this.#publish(client, initial as Availability, this.note ?? '')));
     }
     return sub;
   }
 
-  private publish(client: ImppClient, availability: Availability, note: string): void {
+  #publish(client: ImppClient, availability: Availability, note: string): void {
     this.failure = undefined;
     client.setPresence({ availability, note }).catch((e: unknown) => {
       this.failure = e instanceof Error ? e.message : String(e);
     });
   }
 
-  private currentNote(): string {
-    const p = this.self.value;
+  #currentNote(): string {
+    const p = this.#self.value;
     return p ? (presenceNote(p) ?? '') : '';
   }
 
-  private retryNow(): void {
-    void this.clientCtl.client?.connect().catch(() => undefined); // the outcome shows on connection$
+  #retryNow(): void {
+    void this.#clientCtl.client?.connect().catch(() => undefined); // the outcome shows on connection$
   }
 
-  private onSelect(e: Event): void {
-    const client = this.clientCtl.client;
+  #onSelect(e: Event): void {
+    const client = this.#clientCtl.client;
     const value = (e.target as HTMLSelectElement).value as Availability;
     if (client === undefined || !CHOICES.includes(value)) return;
     this.invalidStatus = false;
-    const note = this.draftNote ?? this.currentNote();
-    if (this.draftNote !== undefined) this.committedNote = note;
-    this.publish(client, value, note);
+    const note = this.draftNote ?? this.#currentNote();
+    if (this.draftNote !== undefined) this.#committedNote = note;
+    this.#publish(client, value, note);
     emit(this, 'impp-status-change', { availability: value, note });
   }
 
-  private onNoteInput(e: Event): void {
+  #onNoteInput(e: Event): void {
     this.draftNote = (e.target as HTMLInputElement).value;
-    this.committedNote = undefined;
+    this.#committedNote = undefined;
   }
 
-  private onNoteKey(e: KeyboardEvent): void {
+  #onNoteKey(e: KeyboardEvent): void {
     if (e.key === 'Enter' && !e.isComposing) {
       e.preventDefault();
-      this.commitNote();
+      this.#commitNote();
     } else if (e.key === 'Escape' && this.draftNote !== undefined) {
       e.preventDefault();
       this.draftNote = undefined;
-      this.committedNote = undefined;
+      this.#committedNote = undefined;
+      // The binding may not have seen the draft (no render between input and Escape): reset the field here.
+      (e.target as HTMLInputElement).value = this.#currentNote();
     }
   }
 
-  private commitNote(): void {
-    const client = this.clientCtl.client;
+  #commitNote(): void {
+    const client = this.#clientCtl.client;
     const note = this.draftNote;
-    if (client === undefined || note === undefined || note === this.committedNote) return;
-    if (note === this.currentNote()) {
+    if (client === undefined || note === undefined || note === this.#committedNote) return;
+    if (note === this.#currentNote()) {
       this.draftNote = undefined;
       return;
     }
-    this.committedNote = note;
-    const p = this.self.value;
+    this.#committedNote = note;
+    const p = this.#self.value;
     const availability: Availability = p !== undefined && p.availability !== 'unknown' ? p.availability : 'available';
-    this.publish(client, availability, note);
+    this.#publish(client, availability, note);
     emit(this, 'impp-status-change', { availability, note });
   }
 }
