@@ -37,6 +37,34 @@ export interface ImppWatcherDecisionDetail {
   readonly decision: 'approve' | 'deny' | 'block';
 }
 
+/** `impp-chat-request` / `impp-session-request`: the user asked to talk to this presentity. */
+export interface ImppPresenceActionDetail {
+  /** The (bare) address of the badge. */
+  readonly address: Address;
+}
+
+/** `impp-session-start`: the user pressed "Start session" and the room was joined. */
+export interface ImppSessionStartDetail {
+  /** The booking id, as given in the `booking` attribute. */
+  readonly booking: string;
+  /** The room the booking maps to (`roomNameForBooking`). */
+  readonly room: Address;
+  /** The participants invited by this start (those not already in the room). */
+  readonly invited: readonly Address[];
+}
+
+/** `impp-session-leave`: the user pressed "Leave". */
+export interface ImppSessionLeaveDetail {
+  readonly booking: string;
+  readonly room: Address;
+}
+
+/** `impp-sign-in`: the user submitted the sign-in form. The password lives only in this event. */
+export interface ImppSignInDetail {
+  readonly jid: string;
+  readonly password: string;
+}
+
 /** Every `impp-*` event by type. */
 export interface ImppEventMap {
   'impp-status-change': CustomEvent<ImppStatusChangeDetail>;
@@ -44,6 +72,16 @@ export interface ImppEventMap {
   'impp-send': CustomEvent<ImppSendDetail>;
   'impp-buddy-add': CustomEvent<ImppBuddyAddDetail>;
   'impp-watcher-decision': CustomEvent<ImppWatcherDecisionDetail>;
+  /** The user pressed "Chat" on a presence card. */
+  'impp-chat-request': CustomEvent<ImppPresenceActionDetail>;
+  /** The user pressed "Start session" on a presence card. */
+  'impp-session-request': CustomEvent<ImppPresenceActionDetail>;
+  /** The user started (joined) the group session of a booking. */
+  'impp-session-start': CustomEvent<ImppSessionStartDetail>;
+  /** The user left the group session. */
+  'impp-session-leave': CustomEvent<ImppSessionLeaveDetail>;
+  /** The user submitted the sign-in form. */
+  'impp-sign-in': CustomEvent<ImppSignInDetail>;
 }
 
 declare global {

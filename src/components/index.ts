@@ -19,7 +19,6 @@ export { ImppStatus } from './status/impp-status.js';
 export { ImppPresence } from './presence/impp-presence.js';
 export { ImppSession } from './session/impp-session.js';
 export { ImppSignIn } from './sign-in/impp-sign-in.js';
-export type { ImppSignInDetail } from './sign-in/impp-sign-in.js';
 export type { SignInStrings } from './sign-in/sign-in.strings.js';
 export type { PresenceStrings } from './presence/presence.strings.js';
 export type { SessionStrings } from './session/session.strings.js';
@@ -36,8 +35,12 @@ export { emit } from './emit.js';
 export type {
   ImppBuddyAddDetail,
   ImppEventMap,
+  ImppPresenceActionDetail,
   ImppSelectDetail,
   ImppSendDetail,
+  ImppSessionLeaveDetail,
+  ImppSessionStartDetail,
+  ImppSignInDetail,
   ImppStatusChangeDetail,
   ImppWatcherDecisionDetail,
 } from './events.js';
@@ -82,6 +85,8 @@ declare global {
     'impp-status': ImppStatus;
     'impp-buddy-list': ImppBuddyList;
     'impp-chat': ImppChat;
+    'impp-presence': ImppPresence;
+    'impp-session': ImppSession;
     'impp-sign-in': ImppSignIn;
   }
 }

@@ -8,7 +8,7 @@ import { strings } from '../strings.js';
 import { warn } from '../warn.js';
 import { clientStyles } from './impp-client.styles.js';
 import { transportLoader, transportNames } from './transport-loaders.js';
-import type { ImppSignInDetail } from '../sign-in/impp-sign-in.js';
+import type { ImppSignInDetail } from '../events.js';
 
 const CONFIG = ['transport', 'user', 'device', 'channel'] as const;
 

@@ -6,7 +6,7 @@ import '../define-all.js';
 import { addressOf, signIn, signOut, uniqueChannel, until, XSS } from '../test-support.js';
 import './define.js';
 import type { ImppPresence } from './impp-presence.js';
-import type { ImppPresenceActionDetail } from './presence.events.js';
+import type { ImppPresenceActionDetail } from '../events.js';
 import { presenceTiming } from './presence-source.js';
 import { visibilityStats } from './visibility.js';
 

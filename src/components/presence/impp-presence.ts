@@ -8,7 +8,6 @@ import { strings } from '../strings.js';
 import { warn } from '../warn.js';
 import { presenceStyles } from './impp-presence.styles.js';
 import { CARD_ID, renderCard } from './presence-card.js';
-import './presence.events.js';
 import { badgePresence$, type BadgePresence } from './presence-source.js';
 import { presenceStrings } from './presence.strings.js';
 import { VisibilityController } from './visibility.js';
@@ -261,10 +260,4 @@ function badgeIndicator(availability: Availability) {
   return html`<span class="presence presence-${availability}" part="presence"
     ><span class="dot" part="presence-icon" aria-hidden="true"></span><span class="presence-label">${strings().availability[availability]}</span></span
   >`;
-}
-
-declare global {
-  interface HTMLElementTagNameMap {
-    'impp-presence': ImppPresence;
-  }
 }

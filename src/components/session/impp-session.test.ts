@@ -6,7 +6,7 @@ import { inPage } from '../../core/transports/in-page/index.js';
 import { addressOf, signIn, signOut, uniqueChannel, until, XSS } from '../test-support.js';
 import './define.js';
 import type { ImppSession } from './impp-session.js';
-import type { ImppSessionLeaveDetail, ImppSessionStartDetail } from './session.events.js';
+import type { ImppSessionLeaveDetail, ImppSessionStartDetail } from '../events.js';
 
 const root = (el: ImppSession) => el.shadowRoot!;
 const part = (el: ImppSession, name: string) => root(el).querySelector<HTMLElement>(`[part~=${name}]`);

@@ -10,7 +10,6 @@ import { warn } from '../warn.js';
 import { sessionStyles } from './impp-session.styles.js';
 import { participantRows, renderEntry, renderParticipant } from './session-render.js';
 import { sessionStrings } from './session.strings.js';
-import './session.events.js';
 
 const IDLE: RoomStatus = { state: 'idle' };
 const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));

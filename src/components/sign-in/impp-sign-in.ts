@@ -1,14 +1,10 @@
 import { html, nothing } from 'lit';
 import type { ImppError } from '../../core/index.js';
+import type { ImppSignInDetail } from '../events.js';
 import { ImppElement } from '../impp-element.js';
 import { signInStyles } from './impp-sign-in.styles.js';
 import { signInStrings } from './sign-in.strings.js';
 
-/** `impp-sign-in`: the user submitted the form. The password lives only in this event. */
-export interface ImppSignInDetail {
-  readonly jid: string;
-  readonly password: string;
-}
 
 /**
  * @summary An accessible sign-in form for a protocol account (XMPP). `<impp-client
