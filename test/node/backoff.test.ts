@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { Backoff, backoffDelay, isFatal, MAX_BACKOFF_MS, retry, SPREAD_MS } from '../../src/core/backoff.js';
 import { ImppError } from '../../src/core/errors.js';
+import { windowEvents } from './window-events.js';
 
 const err = (code: ConstructorParameters<typeof ImppError>[0]) => new ImppError(code, code);
 const top = () => 0.999999; // just under each ceiling
@@ -105,11 +106,7 @@ describe('retry loop', () => {
   });
 
   it('the browser\'s online event ends the wait', async () => {
-    const target = new EventTarget();
-    const g = globalThis as unknown as { addEventListener?: unknown; removeEventListener?: unknown };
-    const saved = [g.addEventListener, g.removeEventListener];
-    g.addEventListener = target.addEventListener.bind(target);
-    g.removeEventListener = target.removeEventListener.bind(target);
+    const { target, restore } = windowEvents();
     try {
       let calls = 0;
       const done = retry(new AbortController().signal, async () => { calls++; }, { random: half });
@@ -119,7 +116,7 @@ describe('retry loop', () => {
       assert.equal(calls, 1);
       await done;
     } finally {
-      [g.addEventListener, g.removeEventListener] = saved;
+      restore();
     }
   });
 

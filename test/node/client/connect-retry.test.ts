@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { createClient } from '../../../src/core/client.js';
 import { ImppError, type ImppErrorCode } from '../../../src/core/errors.js';
 import { FakeTransport } from './fake-transport.js';
+import { windowEvents } from '../window-events.js';
 
 const flush = async () => { for (let i = 0; i < 10; i++) await Promise.resolve(); };
 
@@ -77,11 +78,7 @@ describe('client first-connect retry', () => {
       if (fail-- > 0) throw new ImppError('transport/unreachable', 'refused');
       return real();
     };
-    const target = new EventTarget();
-    const g = globalThis as unknown as { addEventListener?: unknown; removeEventListener?: unknown };
-    const saved = [g.addEventListener, g.removeEventListener];
-    g.addEventListener = target.addEventListener.bind(target);
-    g.removeEventListener = target.removeEventListener.bind(target);
+    const { target, restore } = windowEvents();
     try {
       const client = createClient({ outbox: 'memory', transport, autoConnect: false, backoff: { spreadMs: 0, baseMs: 100 } });
       await client.connect().catch(() => undefined);
@@ -96,7 +93,7 @@ describe('client first-connect retry', () => {
       assert.equal(calls, 3, 'online and connected: nothing pending');
       await client.disconnect();
     } finally {
-      [g.addEventListener, g.removeEventListener] = saved;
+      restore();
     }
   });
 
