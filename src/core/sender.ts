@@ -153,6 +153,11 @@ export class Sender {
   }
 
   private advance(id: string, delivery: Delivery): void {
+    // A receipt can overtake the server's ack of the same message (it proves the server had it):
+    // the message passes through `sent` on its way, so every state is seen in order.
+    if ((delivery.state === 'delivered' || delivery.state === 'read') && this.outbox.delivery(id)?.state === 'queued') {
+      this.advance(id, { state: 'sent' });
+    }
     if (!this.outbox.advance(id, delivery)) return;
     this.host.convos.setDelivery(id, delivery);
     const storage = (e: unknown) => this.host.report(ImppError.from(e, 'storage/unavailable', 'Could not update browser storage.'));

@@ -47,6 +47,21 @@ test('delivery states go queued → sent → delivered → read and never backwa
   assert.deepEqual(seen, ['queued', 'sent', 'delivered', 'read']);
 });
 
+test('a receipt that overtakes the server ack still passes through sent (queued → sent → delivered)', async () => {
+  const transport = new FakeTransport();
+  const client = createClient({ outbox: 'memory', transport });
+  await tick();
+  let ack!: () => void;
+  transport.handler = (cmd) => (cmd.type === 'send' ? new Promise<void>((resolve) => (ack = resolve)) : Promise.resolve());
+  const out = client.send(bob, 'hi');
+  const seen = states(out);
+  await tick();
+  transport.events.next({ type: 'receipt', id: out.id, peer: bob, state: 'delivered' }); // before the ack
+  ack();
+  await tick();
+  assert.deepEqual(seen, ['queued', 'sent', 'delivered']);
+});
+
 test('a read marker for the latest message marks every earlier message to that peer read (XEP-0333)', async () => {
   const transport = new FakeTransport();
   const client = createClient({ outbox: 'memory', transport });
