@@ -22,11 +22,12 @@ export async function startFaultProxy({ targetHost = '127.0.0.1', targetPort, li
     if (stats.connections >= maxConnections) { stats.refused++; client.destroy(); return; }
     stats.connections++;
     const upstream = net.connect(targetPort, targetHost);
+    // cutNext: false, or the direction whose next chunk is cut ('up': client → server, 'down', 'any').
     const link = { client, upstream, cutNext: false, silent: false, silentTimer: undefined };
     links.add(link);
-    const forward = (from, to) => from.on('data', (chunk) => {
+    const forward = (from, to, dir) => from.on('data', (chunk) => {
       if (link.silent) return; // half-open: swallow everything, answer nothing
-      if (link.cutNext) {
+      if (link.cutNext === 'any' || link.cutNext === dir) {
         // Mid-frame: pass on a strict prefix of this chunk, then drop both sides.
         link.cutNext = false;
         const cut = chunk.length > 1 ? 1 + Math.floor(random() * (chunk.length - 1)) : 0;
@@ -38,8 +39,8 @@ export async function startFaultProxy({ targetHost = '127.0.0.1', targetPort, li
       if (delayMs > 0) setTimeout(() => to.writable && to.write(chunk), delayMs);
       else to.write(chunk);
     });
-    forward(client, upstream);
-    forward(upstream, client);
+    forward(client, upstream, 'up');
+    forward(upstream, client, 'down');
     const end = () => destroy(link);
     client.on('error', end).on('close', end);
     upstream.on('error', end).on('close', end);
@@ -52,13 +53,16 @@ export async function startFaultProxy({ targetHost = '127.0.0.1', targetPort, li
     link.upstream.destroy();
   }
 
-  /** Acts on every open link (or one random link when `one` is true). */
-  function kill(mode = 'close', { one = false } = {}) {
+  /**
+   * Acts on every open link (or one random link when `one` is true). `direction` narrows a
+   * mid-frame cut to the next chunk from the client (`up`) or from the server (`down`).
+   */
+  function kill(mode = 'close', { one = false, direction = 'any' } = {}) {
     const targets = one ? [[...links][Math.floor(random() * links.size)]].filter(Boolean) : [...links];
     for (const link of targets) {
       stats.kills++;
       if (mode === 'close') destroy(link);
-      else if (mode === 'mid-frame') link.cutNext = true;
+      else if (mode === 'mid-frame') link.cutNext = direction;
       else if (mode === 'silent') {
         link.silent = true;
         stats.silent++;

@@ -83,6 +83,10 @@ default_archive_policy = true
 archive_expires_after = "1d"
 -- Results per archive page (Prosody's default cap is 50; impp-kit asks for 250 when catching up).
 max_archive_query_results = 250
+-- Items kept per user. The memory store's default (1000, oldest dropped first) is less than the
+-- full soak (N = 10,000 each way) has in flight after a restart, when senders repeat two minutes
+-- of unreceipted messages: a receiver's catch-up would find them dropped. A real archive keeps days.
+storage_archive_item_limit = 100000
 
 allow_registration = true
 registration_allowlist = { "127.0.0.1" }

@@ -59,85 +59,85 @@ export function createClient(options: ClientOptions): ImppClient {
 
 class Client implements ImppClient, ConversationHost {
   readonly self: Address;
-  private readonly connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
-  private readonly errors = new Subject<ImppError>();
-  private readonly inbox = new Subject<InstantMessage>();
-  private readonly watcherMap = new Map<string, Watcher>();
-  private readonly watcherList = new BehaviorSubject<readonly Watcher[]>([]);
-  private readonly presences = new PresenceStore();
-  private readonly roster = new RosterStore(this.presences);
+  readonly #connection = new BehaviorSubject<ConnectionStatus>({ state: 'offline' });
+  readonly #errors = new Subject<ImppError>();
+  readonly #inbox = new Subject<InstantMessage>();
+  readonly #watcherMap = new Map<string, Watcher>();
+  readonly #watcherList = new BehaviorSubject<readonly Watcher[]>([]);
+  readonly #presences = new PresenceStore();
+  readonly #roster = new RosterStore(this.#presences);
   readonly convos = new ConversationStore();
   readonly dedupe = new Dedupe();
-  private readonly watched = new Map<string, Address>();
-  private readonly presenceStreams = new Map<string, Observable<Presence>>();
-  private readonly conversations = new Map<string, Conversation>();
-  private readonly selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
-  private connecting: Promise<void> | undefined;
-  private published: PresenceUpdate = { availability: 'available' };
-  private wanted = false;
-  private readonly backoff: Backoff;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopRetry = (): void => undefined;
+  readonly #watched = new Map<string, Address>();
+  readonly #presenceStreams = new Map<string, Observable<Presence>>();
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #selfPresence = new BehaviorSubject<Presence>({ entity: undefined!, tuples: [], notes: [], availability: 'offline' });
+  #connecting: Promise<void> | undefined;
+  #published: PresenceUpdate = { availability: 'available' };
+  #wanted = false;
+  readonly #backoff: Backoff;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #stopRetry = (): void => undefined;
   private readonly sender: Sender;
 
-  readonly connection$ = this.connection.asObservable();
-  readonly errors$ = this.errors.asObservable();
-  readonly inbox$ = this.inbox.asObservable();
-  readonly buddies$: Observable<readonly Buddy[]> = this.roster.buddies$;
-  readonly watchers$: Observable<readonly Watcher[]> = this.watcherList.asObservable();
+  readonly connection$ = this.#connection.asObservable();
+  readonly errors$ = this.#errors.asObservable();
+  readonly inbox$ = this.#inbox.asObservable();
+  readonly buddies$: Observable<readonly Buddy[]> = this.#roster.buddies$;
+  readonly watchers$: Observable<readonly Watcher[]> = this.#watcherList.asObservable();
   readonly unread$ = this.convos.unread$;
   readonly selfPresence$: Observable<Presence>;
 
   constructor(readonly transport: Transport, autoConnect: boolean, outbox: 'auto' | 'memory' | OutboxStore, backoff?: BackoffOptions) {
-    this.backoff = new Backoff(backoff);
+    this.#backoff = new Backoff(backoff);
     this.self = bareAddress(transport.self);
     this.sender = new Sender(this, transport, openOutboxStore(outbox, `${transport.protocol}:${this.self.id}`, (e) => this.report(e)));
-    this.selfPresence.next(makePresence(this.self, []));
-    this.selfPresence$ = this.selfPresence.asObservable();
+    this.#selfPresence.next(makePresence(this.self, []));
+    this.selfPresence$ = this.#selfPresence.asObservable();
     transport.events$.subscribe({
-      next: (e) => this.safely(() => this.onEvent(e)),
+      next: (e) => this.#safely(() => this.#onEvent(e)),
       error: (e: unknown) => this.report(ImppError.from(e, 'transport/closed', 'The transport failed unexpectedly.')),
     });
     if (autoConnect) this.connect().catch(() => undefined); // the failure is on connection$
   }
 
   connect(): Promise<void> {
-    this.wanted = true;
-    clearTimeout(this.retryTimer);
-    this.stopRetry();
-    this.connecting ??= this.transport.connect().then(
+    this.#wanted = true;
+    clearTimeout(this.#retryTimer);
+    this.#stopRetry();
+    this.#connecting ??= this.transport.connect().then(
       () => {
-        this.connecting = undefined;
-        this.backoff.reset();
-        if (this.wanted) this.setConnection({ state: 'online' });
+        this.#connecting = undefined;
+        this.#backoff.reset();
+        if (this.#wanted) this.#setConnection({ state: 'online' });
         else void this.transport.disconnect(); // disconnect() was called while connecting
       },
       (e: unknown) => {
-        this.connecting = undefined;
+        this.#connecting = undefined;
         const error = ImppError.from(e, 'transport/unreachable', 'Could not connect. Check the service address and your network, then try again.');
-        if (this.wanted && !isFatal(error)) this.retryLater(error);
-        else this.setConnection({ state: 'failed', error });
+        if (this.#wanted && !isFatal(error)) this.#retryLater(error);
+        else this.#setConnection({ state: 'failed', error });
         throw error;
       },
     );
-    if (this.connection.value.state !== 'online' && this.connection.value.state !== 'reconnecting') this.setConnection({ state: 'connecting' });
-    return this.connecting;
+    if (this.#connection.value.state !== 'online' && this.#connection.value.state !== 'reconnecting') this.#setConnection({ state: 'connecting' });
+    return this.#connecting;
   }
 
   /** A transient failure (even on the first connect) is retried with the shared {@link Backoff} (full jitter, ≤ 60 s, herd-aware). */
-  private retryLater(error: ImppError): void {
-    this.setConnection({ state: 'reconnecting', error });
+  #retryLater(error: ImppError): void {
+    this.#setConnection({ state: 'reconnecting', error });
     const retry = (): void => void this.connect().catch(() => undefined);
-    this.retryTimer = setTimeout(retry, this.backoff.next());
-    this.stopRetry = onOnline(retry); // the network is back: no reason to wait
+    this.#retryTimer = setTimeout(retry, this.#backoff.next());
+    this.#stopRetry = onOnline(retry); // the network is back: no reason to wait
   }
 
   async disconnect(): Promise<void> {
-    this.wanted = false;
-    clearTimeout(this.retryTimer);
-    this.stopRetry();
+    this.#wanted = false;
+    clearTimeout(this.#retryTimer);
+    this.#stopRetry();
     await this.transport.disconnect();
-    this.setConnection({ state: 'offline' });
+    this.#setConnection({ state: 'offline' });
   }
 
   presence$(input: AddressLike): Observable<Presence> {
@@ -152,38 +152,38 @@ class Client implements ImppClient, ConversationHost {
       });
     }
     if (address.id === this.self.id) return this.selfPresence$;
-    let stream = this.presenceStreams.get(address.id);
+    let stream = this.#presenceStreams.get(address.id);
     if (stream === undefined) {
-      stream = this.watchStream(address);
-      this.presenceStreams.set(address.id, stream);
+      stream = this.#watchStream(address);
+      this.#presenceStreams.set(address.id, stream);
     }
     return stream;
   }
 
   /** One protocol watch per address, shared by every subscriber, released by the last one. */
-  private watchStream(address: Address): Observable<Presence> {
+  #watchStream(address: Address): Observable<Presence> {
     const id = address.id;
     return new Observable<Presence>((subscriber) => {
-      this.watched.set(id, address);
+      this.#watched.set(id, address);
       if (this.online) this.run({ type: 'watch', address });
       let last: Presence | undefined;
       const emit = (): void => {
-        const p = this.presenceOf(address);
+        const p = this.#presenceOf(address);
         if (p !== last) subscriber.next((last = p));
       };
       emit();
-      const inner = this.presences.changed$.subscribe((changed) => { if (changed === id) emit(); });
+      const inner = this.#presences.changed$.subscribe((changed) => { if (changed === id) emit(); });
       return () => {
         inner.unsubscribe();
-        this.watched.delete(id);
+        this.#watched.delete(id);
         if (this.online) this.run({ type: 'unwatch', address });
       };
     }).pipe(shareLatest());
   }
 
-  private presenceOf(address: Address): Presence {
-    const item = this.roster.get(address.id);
-    return this.presences.get(address.id) ?? (item ? this.roster.defaultPresence(item) : { entity: address, tuples: [], notes: [], availability: 'unknown' });
+  #presenceOf(address: Address): Presence {
+    const item = this.#roster.get(address.id);
+    return this.#presences.get(address.id) ?? (item ? this.#roster.defaultPresence(item) : { entity: address, tuples: [], notes: [], availability: 'unknown' });
   }
 
   async fetchPresence(input: AddressLike): Promise<Presence> {
@@ -192,26 +192,26 @@ class Client implements ImppClient, ConversationHost {
 
   async setPresence(update: PresenceUpdate): Promise<void> {
     await this.command({ type: 'publish', availability: update.availability, note: update.note });
-    this.published = update;
-    this.showSelf();
+    this.#published = update;
+    this.#showSelf();
   }
 
   /**
    * Our own presence as watchers see it: what we last published (transports publish
    * `available` on sign-in), or offline while not connected.
    */
-  private showSelf(): void {
-    const { availability, note } = this.published;
+  #showSelf(): void {
+    const { availability, note } = this.#published;
     const open = this.online && availability !== 'offline';
     const tuple = { id: 'self', status: open ? 'open' as const : 'closed' as const, availability: open ? availability : 'offline' as const, notes: note ? [{ text: note }] : [], timestamp: Date.now() };
-    this.selfPresence.next(makePresence(this.self, [tuple]));
+    this.#selfPresence.next(makePresence(this.self, [tuple]));
   }
 
-  approve(a: AddressLike): Promise<void> { return this.addressCommand('approve', a); }
-  deny(a: AddressLike): Promise<void> { return this.addressCommand('deny', a); }
-  block(a: AddressLike): Promise<void> { return this.addressCommand('block', a); }
-  unblock(a: AddressLike): Promise<void> { return this.addressCommand('unblock', a); }
-  removeBuddy(a: AddressLike): Promise<void> { return this.addressCommand('remove-buddy', a); }
+  approve(a: AddressLike): Promise<void> { return this.#addressCommand('approve', a); }
+  deny(a: AddressLike): Promise<void> { return this.#addressCommand('deny', a); }
+  block(a: AddressLike): Promise<void> { return this.#addressCommand('block', a); }
+  unblock(a: AddressLike): Promise<void> { return this.#addressCommand('unblock', a); }
+  removeBuddy(a: AddressLike): Promise<void> { return this.#addressCommand('remove-buddy', a); }
 
   async addBuddy(input: AddressLike, options: AddBuddyOptions = {}): Promise<void> {
     const address = bareAddress(parseAddress(input));
@@ -221,10 +221,10 @@ class Client implements ImppClient, ConversationHost {
 
   conversation(input: AddressLike): Conversation {
     const peer = bareAddress(parseAddress(input));
-    let c = this.conversations.get(peer.id);
+    let c = this.#conversations.get(peer.id);
     if (c === undefined) {
       c = createConversation(this, peer);
-      this.conversations.set(peer.id, c);
+      this.#conversations.set(peer.id, c);
     }
     return c;
   }
@@ -238,57 +238,57 @@ class Client implements ImppClient, ConversationHost {
   }
 
   get online(): boolean {
-    return this.connection.value.state === 'online';
+    return this.#connection.value.state === 'online';
   }
 
-  private onEvent(e: TransportEvent): void {
+  #onEvent(e: TransportEvent): void {
     switch (e.type) {
-      case 'connection': return this.setConnection({ state: e.state, error: e.error });
-      case 'roster': return this.roster.replace(e.items);
-      case 'roster-item': return e.removed ? this.roster.remove(e.item.address.id) : this.roster.upsert(e.item);
+      case 'connection': return this.#setConnection({ state: e.state, error: e.error });
+      case 'roster': return this.#roster.replace(e.items);
+      case 'roster-item': return e.removed ? this.#roster.remove(e.item.address.id) : this.#roster.upsert(e.item);
       case 'presence': {
         const entity = bareAddress(e.presence.entity);
-        return entity.id === this.self.id ? undefined : this.presences.set(entity === e.presence.entity ? e.presence : { ...e.presence, entity });
+        return entity.id === this.self.id ? undefined : this.#presences.set(entity === e.presence.entity ? e.presence : { ...e.presence, entity });
       }
-      case 'watcher': return this.setWatcher(e.watcher.address.id, e.watcher);
-      case 'watcher-removed': return this.setWatcher(e.address.id, undefined);
-      case 'message': return this.onMessage(e.message);
+      case 'watcher': return this.#setWatcher(e.watcher.address.id, e.watcher);
+      case 'watcher-removed': return this.#setWatcher(e.address.id, undefined);
+      case 'message': return this.#onMessage(e.message);
       case 'receipt': return this.sender.onReceipt(e.id, e.peer, { state: e.state, error: e.error });
       case 'typing': return this.convos.setTyping(bareAddress(e.from).id, e.typing);
       case 'error': return this.report(e.error);
     }
   }
 
-  private onMessage(m: InstantMessage): void {
+  #onMessage(m: InstantMessage): void {
     if (!this.dedupe.first(m)) return;
     const outbound = m.from.id === this.self.id; // a copy of what our other device sent (carbons)
     const peer = (outbound ? m.to : m.from).id;
     this.convos.add(peer, { message: m, direction: outbound ? 'out' : 'in', delivery: outbound ? { state: 'sent' } : undefined });
-    if (!outbound) this.inbox.next(m);
+    if (!outbound) this.#inbox.next(m);
   }
 
-  private setWatcher(id: string, w: Watcher | undefined): void {
-    if (w) this.watcherMap.set(id, w);
-    else if (!this.watcherMap.delete(id)) return;
-    this.watcherList.next([...this.watcherMap.values()]);
+  #setWatcher(id: string, w: Watcher | undefined): void {
+    if (w) this.#watcherMap.set(id, w);
+    else if (!this.#watcherMap.delete(id)) return;
+    this.#watcherList.next([...this.#watcherMap.values()]);
   }
 
-  private setConnection(status: ConnectionStatus): void {
-    const was = this.connection.value.state;
-    if (status.state === was && status.error === this.connection.value.error) return;
-    this.connection.next(status);
-    if (status.state === 'online' && was !== 'online') this.resume();
-    if ((status.state === 'online') !== (was === 'online')) this.showSelf();
-    if (status.state !== 'online' && was === 'online') this.presences.forgetAll((id) => this.watched.get(id) ?? this.roster.get(id)?.address ?? parseAddress(id));
+  #setConnection(status: ConnectionStatus): void {
+    const was = this.#connection.value.state;
+    if (status.state === was && status.error === this.#connection.value.error) return;
+    this.#connection.next(status);
+    if (status.state === 'online' && was !== 'online') this.#resume();
+    if ((status.state === 'online') !== (was === 'online')) this.#showSelf();
+    if (status.state !== 'online' && was === 'online') this.#presences.forgetAll((id) => this.#watched.get(id) ?? this.#roster.get(id)?.address ?? parseAddress(id));
   }
 
   /** After (re)connecting: watch again what is watched, then flush the outbox in order. */
-  private resume(): void {
-    for (const address of this.watched.values()) this.run({ type: 'watch', address });
+  #resume(): void {
+    for (const address of this.#watched.values()) this.run({ type: 'watch', address });
     this.sender.flush();
   }
 
-  private addressCommand(type: 'approve' | 'deny' | 'block' | 'unblock' | 'remove-buddy', input: AddressLike): Promise<void> {
+  #addressCommand(type: 'approve' | 'deny' | 'block' | 'unblock' | 'remove-buddy', input: AddressLike): Promise<void> {
     return this.command({ type, address: bareAddress(parseAddress(input)) });
   }
 
@@ -303,10 +303,10 @@ class Client implements ImppClient, ConversationHost {
   }
 
   report(error: ImppError): void {
-    this.errors.next(error);
+    this.#errors.next(error);
   }
 
-  private safely(fn: () => void): void {
+  #safely(fn: () => void): void {
     try {
       fn();
     } catch (e) {

@@ -70,15 +70,17 @@ function done<T>(request: IDBRequest<T>): Promise<T> {
   });
 }
 
-/** Runs one request in its own transaction; a write resolves only once the transaction commits. */
-function run<T>(db: IDBDatabase, mode: IDBTransactionMode, op: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
-  const tx = db.transaction(STORE, mode);
-  const result = done(op(tx.objectStore(STORE)));
-  const committed = new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
+/**
+ * Runs `fn` in one transaction over the outbox and resolves, once the transaction committed,
+ * with the result of the request `fn` returned (if any).
+ */
+function run<T>(db: IDBDatabase, mode: IDBTransactionMode, fn: (store: IDBObjectStore) => IDBRequest<T> | void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const request = fn(tx.objectStore(STORE));
+    tx.oncomplete = () => resolve(request?.result as T);
     tx.onerror = tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'));
   });
-  return Promise.all([result, committed]).then(([r]) => r);
 }
 
 /** An in-memory store: survives reconnects, not reloads. */
@@ -92,10 +94,10 @@ export function memoryOutboxStore(): OutboxStore {
   };
 }
 
-function storageError(e: unknown): ImppError {
+export function storageError(e: unknown): ImppError {
   const quota = e instanceof DOMException && e.name === 'QuotaExceededError';
   return quota
-    ? new ImppError('storage/quota-exceeded', 'The browser storage quota is full: queued messages are kept in memory only until some space is freed.', { cause: e })
+    ? new ImppError('storage/quota-exceeded', 'Browser storage is full: queued messages are kept in memory only until space is freed.', { cause: e })
     : ImppError.from(e, 'storage/unavailable', 'Browser storage (IndexedDB) failed: queued messages are kept in memory only.');
 }
 
@@ -115,26 +117,54 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
   await pageLocks(); // rows are written as this page's only once its lock is held
   let seq = Date.now() * 1000;
   const seqs = new Map<string, number>(); // message id → its row's seq, for rows this page knows
-  // Writes run one after another, in the order issued: a put spans two transactions (read the
-  // old row, write), and a delete issued meanwhile (a receipt right after the ack) must not be
-  // undone by it.
-  let writes: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const next = writes.then(fn, fn);
-    writes = next.catch(() => undefined);
-    return next;
-  };
-  const guard = async <T>(fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw storageError(e);
+  // Writes are batched: what is issued while a transaction runs goes into the next one, and a
+  // batch keeps only the last write of each message, so a delete issued after a put (a receipt
+  // right after the ack) is never undone by it. One transaction per batch, not per write: a
+  // commit costs milliseconds, and one per write held every send behind the store (#6).
+  type Write = { id: string; message?: InstantMessage; sentAt?: number };
+  /** The batch still taking writes (it commits once the one before it has), and its commit. */
+  let pending: Map<string, Write> | undefined;
+  let committed: Promise<void> = Promise.resolve();
+  const commit = (writes: Iterable<Write>) => run<void>(db, 'readwrite', (store) => {
+    for (const { id, message: m, sentAt } of writes) {
+      const key = `${owner}\u0000${id}`;
+      if (m === undefined) {
+        seqs.delete(id);
+        store.delete(key);
+        continue;
+      }
+      // Keep the row's place (restore order); read it back only for a row this page did not write.
+      const put = (old?: Row) => {
+        const rowSeq = seqs.get(id) ?? old?.seq ?? seq++;
+        seqs.set(id, rowSeq);
+        store.put({ key, owner, seq: rowSeq, id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt, page: PAGE } satisfies Row);
+      };
+      if (sentAt === undefined || seqs.has(id)) put();
+      else {
+        const old = store.get(key);
+        old.onsuccess = () => put(old.result as Row | undefined);
+      }
     }
+  });
+  const write = (id: string, message?: InstantMessage, sentAt?: number): Promise<void> => {
+    if (message && sentAt === undefined && !seqs.has(id)) seqs.set(id, seq++); // a new row: its place is now
+    let batch = pending;
+    if (batch === undefined) {
+      const writes = (batch = pending = new Map<string, Write>());
+      committed = committed.catch(() => undefined).then(() => {
+        if (pending === writes) pending = undefined; // later writes go to the next batch
+        return commit(writes.values());
+      }).catch((e: unknown) => {
+        throw storageError(e);
+      });
+    }
+    batch.set(id, { id, message, sentAt }); // the last write of a message counts, in the place of its first (row order)
+    return committed;
   };
   return {
     kind: 'indexeddb',
     load: (adopted) =>
-      guard(async () => {
+      (async () => {
         const locks = await pageLocks();
         const range = IDBKeyRange.bound([owner, -Infinity], [owner, Infinity]);
         const watched = new Set<string>();
@@ -147,12 +177,12 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
             if (adopted === undefined || watched.has(page)) continue;
             watched.add(page); // its lock is ours to take only once that tab is gone
             void locks.request(pageLock(page), () => undefined)
-              .then(() => guard(() => adopt((r) => r.page !== PAGE))) // what was not ours until now
+              .then(() => adopt((r) => r.page !== PAGE)) // what was not ours until now
               .then((m) => m.length > 0 && adopted(m), () => undefined);
           }
           rows = rows.filter((r) => !theirs(r));
           const foreign = rows.filter((r) => r.page !== PAGE);
-          if (foreign.length > 0) await run(db, 'readwrite', (s) => (foreign.forEach((r) => s.put({ ...r, page: PAGE })), s.count()));
+          if (foreign.length > 0) await run(db, 'readwrite', (s) => foreign.forEach((r) => s.put({ ...r, page: PAGE })));
           return rows;
         };
         // Every row now ours, or (`only`) some of them; adopting orphans on the way.
@@ -171,19 +201,11 @@ export async function indexedDbOutboxStore(owner: string): Promise<OutboxStore> 
           });
         };
         return adopt();
+      })().catch((e: unknown) => {
+        throw storageError(e);
       }),
-    put: (m, sentAt) =>
-      serial(() => guard(async () => {
-        const key = `${owner}\u0000${m.id}`;
-        // Keep the row's place (restore order); read it back only for a row this page did not write.
-        const known = seqs.get(m.id);
-        const old = sentAt === undefined || known !== undefined ? undefined : ((await run(db, 'readonly', (s) => s.get(key))) as Row | undefined);
-        const rowSeq = known ?? old?.seq ?? seq++;
-        seqs.set(m.id, rowSeq);
-        const row: Row = { key, owner, seq: rowSeq, id: m.id, from: m.from.toString(), to: m.to.toString(), body: m.body, contentType: m.contentType, timestamp: m.timestamp, thread: m.thread, sentAt, page: PAGE };
-        await run(db, 'readwrite', (s) => s.put(row)); // resolves after the transaction commits
-      })),
-    delete: (id) => serial(() => guard(() => (seqs.delete(id), run(db, 'readwrite', (s) => s.delete(`${owner}\u0000${id}`))))),
+    put: (m, sentAt) => write(m.id, m, sentAt),
+    delete: (id) => write(id),
   };
 }
 

@@ -120,8 +120,13 @@ export interface TransportCommands {
   unblock: { args: { address: Address }; result: void };
   'add-buddy': { args: { address: Address; name?: string; groups?: readonly string[] }; result: void };
   'remove-buddy': { args: { address: Address }; result: void };
-  /** Hand a message to the wire. Resolves once sent; rejects with an ImppError if it cannot be. */
-  send: { args: { message: InstantMessage }; result: void };
+  /**
+   * Hand a message to the wire. Resolves once the service has it; rejects with an ImppError if it
+   * cannot be. With `confirmedAt` it is a repeat of a message the service confirmed then and may
+   * have lost since (a restart): a transport that knows the service kept it resolves `'kept'`
+   * without sending it; one that sent it again resolves `'repeated'` once the service confirmed.
+   */
+  send: { args: { message: InstantMessage; confirmedAt?: number }; result: void | 'kept' | 'repeated' };
   typing: { args: { to: Address; typing: boolean }; result: void };
   /** Tell the sender we displayed their message (read receipt). */
   'mark-read': { args: { peer: Address; id: string }; result: void };

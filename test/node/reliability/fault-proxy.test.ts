@@ -57,6 +57,79 @@ test('a mid-frame kill delivers a strict prefix of the next chunk, then closes',
   await proxy.close();
 });
 
+/** A loopback server that talks on its own: `peer()` is its side of the next link, `heard` what it received. */
+async function talker() {
+  const peers: net.Socket[] = [];
+  const waiting: ((s: net.Socket) => void)[] = [];
+  let heard = '';
+  let closed = false;
+  const server = net.createServer((s) => {
+    s.on('data', (d) => (heard += d.toString())).on('close', () => (closed = true)).on('error', () => undefined);
+    const w = waiting.shift();
+    if (w) w(s);
+    else peers.push(s);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    peer: () => new Promise<net.Socket>((r) => (peers.length ? r(peers.shift()!) : waiting.push(r))),
+    get heard() { return heard; },
+    get closed() { return closed; },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+const down = '<message id="d"><body>from the server</body></message>';
+const up = '<message id="u"><body>from the client</body></message>';
+
+test("a mid-frame kill narrowed to 'up' leaves server → client chunks whole and cuts the next client → server chunk", async () => {
+  const t = await talker();
+  const proxy = await startFaultProxy({ targetPort: t.port, seed: 7 });
+  try {
+    const client = await connect(proxy.port);
+    const server = await t.peer();
+    const atClient = received(client, 400);
+    proxy.kill('mid-frame', { direction: 'up' });
+    server.write(down);
+    await settle();
+    assert.equal(t.closed, false, 'a server → client chunk does not end the link');
+    assert.equal(proxy.stats.midFrame, 0);
+    client.write(up);
+    const r = await atClient;
+    assert.equal(r.data, down, 'the server → client chunk arrived whole');
+    assert.equal(r.closed, true, 'the cut ends the link');
+    assert.ok(t.heard.length < up.length && up.startsWith(t.heard), `the server got ${t.heard.length} of ${up.length} bytes`);
+    assert.equal(proxy.stats.midFrame, 1);
+  } finally {
+    await proxy.close();
+    await t.close();
+  }
+});
+
+test("a mid-frame kill narrowed to 'down' leaves client → server chunks whole and cuts the next server → client chunk", async () => {
+  const t = await talker();
+  const proxy = await startFaultProxy({ targetPort: t.port, seed: 7 });
+  try {
+    const client = await connect(proxy.port);
+    const server = await t.peer();
+    const atClient = received(client, 400);
+    proxy.kill('mid-frame', { direction: 'down' });
+    client.write(up);
+    await settle();
+    assert.equal(t.heard, up, 'the client → server chunk arrived whole');
+    assert.equal(t.closed, false, 'and did not end the link');
+    assert.equal(proxy.stats.midFrame, 0);
+    server.write(down);
+    const r = await atClient;
+    assert.equal(r.closed, true, 'the cut ends the link');
+    assert.ok(r.data.length < down.length && down.startsWith(r.data), `the client got ${r.data.length} of ${down.length} bytes`);
+    assert.equal(proxy.stats.midFrame, 1);
+  } finally {
+    await proxy.close();
+    await t.close();
+  }
+});
+
 test('a silent link stays open but answers nothing (half-open)', async () => {
   const proxy = await startFaultProxy({ targetPort: echoPort });
   const s = await connect(proxy.port);

@@ -29,7 +29,8 @@ function silentServerSession() {
     async disconnect() { status$.next({ state: 'offline' }); },
   };
   const bodies = () => f.sent.filter((s) => s.local === 'message').map(serializeXml).filter((x) => x.includes('<body>'));
-  return { session, status$, unacked$, bodies };
+  const sent = () => f.sent.map(serializeXml);
+  return { session, status$, unacked$, bodies, sent };
 }
 
 const self = parseAddress('xmpp:alice@localhost');
@@ -102,6 +103,62 @@ describe('soak findings (#6)', () => {
     } finally {
       random.mock.restore();
     }
+  });
+
+  it('a receipt the old session never got acknowledged goes out again on the next one (receipts are not archived)', async () => {
+    const s = silentServerSession();
+    const t = xmppTransport(s.session, self, { catchUp: false });
+    await t.connect();
+    await wait(20);
+    const receipt = parseXml('<message xmlns="jabber:client" to="bob@localhost/pc" id="r1"><received xmlns="urn:xmpp:receipts" id="b1"/></message>');
+    s.status$.next({ state: 'reconnecting' });
+    s.unacked$.next([receipt]); // the resume failed: the session hands back what the server may not have
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(50);
+    const sent = s.sent().filter((x) => x.includes('urn:xmpp:receipts'));
+    assert.equal(sent.length, 1, 'without it the sender keeps the message `sent` and offers it again after every reload');
+  });
+
+  it('a displayed marker (XEP-0333) the old session never got acknowledged goes out again on the next one (markers are not archived either)', async () => {
+    const s = silentServerSession();
+    const t = xmppTransport(s.session, self, { catchUp: false });
+    await t.connect();
+    await wait(20);
+    const marker = parseXml('<message xmlns="jabber:client" to="bob@localhost/pc" id="d1"><displayed xmlns="urn:xmpp:chat-markers:0" id="b1"/></message>');
+    s.status$.next({ state: 'reconnecting' });
+    s.unacked$.next([marker]); // the resume failed: the session hands back what the server may not have
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(50);
+    const sent = s.sent().filter((x) => x.includes('urn:xmpp:chat-markers:0'));
+    assert.equal(sent.length, 1, 'without it the sender never learns the message was read');
+    assert.match(sent[0]!, /<displayed [^>]*id="b1"/);
+  });
+
+  it('a login overtaken by a new session does not report the connection failed (the new login decides)', async () => {
+    const f = fakeLink('alice@localhost/web');
+    let rejectFirst: (e: unknown) => void = () => undefined;
+    let rosterFetches = 0;
+    f.respond((iq) => {
+      if (serializeXml(iq).includes('jabber:iq:roster') && rosterFetches++ === 0) return new Promise((_, reject) => { rejectFirst = reject; });
+      return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}"/>`);
+    });
+    const status$ = new BehaviorSubject<{ state: ConnectionState; resumed?: boolean }>({ state: 'offline' });
+    const session: SessionPort = {
+      status$, link: f.link,
+      async connect() { status$.next({ state: 'connecting' }); status$.next({ state: 'online' }); },
+      async disconnect() { status$.next({ state: 'offline' }); },
+    };
+    const t = xmppTransport(session, self, { catchUp: false });
+    const states: string[] = [];
+    t.events$.subscribe((e) => void (e.type === 'connection' && states.push(e.state)));
+    const connected = t.connect();
+    await wait(10);
+    status$.next({ state: 'reconnecting' });
+    status$.next({ state: 'online', resumed: false }); // a new session: the session rejects the old one's IQs
+    rejectFirst(new ImppError('transport/closed', 'The XMPP session ended before the answer came; send again.'));
+    await connected;
+    await wait(10);
+    assert.deepEqual(states, ['connecting', 'reconnecting', 'online'], 'no "failed" in between');
   });
 
   it('per-sender order: after a new session, queued messages and unreceipted repeats go out oldest first', async () => {

@@ -138,6 +138,44 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
     assert.equal(s.bodies().length, 2, 'the archive lost our place: sent again');
   });
 
+  it('a repeat an earlier page saw confirmed is skipped while no session found the archive lost our place since; sent again otherwise', async () => {
+    const s = smSession();
+    let archiveKeptPlace = true;
+    s.f.respond(async (iq) => {
+      const x = serializeXml(iq);
+      if (x.includes('urn:xmpp:mam:2') && x.includes('<after>') && !archiveKeptPlace) {
+        throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
+      }
+      const fin = x.includes('urn:xmpp:mam:2') ? '<fin xmlns="urn:xmpp:mam:2" complete="true"/>' : '';
+      return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}">${fin}</iq>`);
+    });
+    const memory = new Map<string, string>();
+    const store = { get: (k: string) => memory.get(k), set: (k: string, v: string) => void memory.set(k, v) };
+    const cursors = { get: () => 'A1', set: () => undefined };
+    // A new page: no acks of its own, only what the outbox store says (confirmed at `confirmedAt`).
+    const t = xmppTransport(s.session, self, { catchUp: { cursors, losses: store } });
+    await t.connect();
+    const message = { id: 'm1', from: self, to: parseAddress('xmpp:bob@localhost'), body: 'hi', contentType: 'text/plain', timestamp: Date.now() };
+    assert.equal(await t.command({ type: 'send', message, confirmedAt: Date.now() - 1000 }), 'kept');
+    assert.equal(s.bodies().length, 0, 'our archive kept our place and no loss is recorded: the server has it');
+
+    archiveKeptPlace = false; // the server restarted
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(30);
+    archiveKeptPlace = true; // the next sessions find the place this one left: intact again…
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(30);
+    const repeat = t.command({ type: 'send', message, confirmedAt: Date.now() - 1000 });
+    await wait(10);
+    assert.equal(s.bodies().length, 1, '…but it was confirmed before the loss: sent again');
+    s.acked$.next(s.bodies()[0]!);
+    assert.equal(await repeat, 'repeated', 'and reported as confirmed anew');
+    assert.equal(await t.command({ type: 'send', message: { ...message, id: 'm2' }, confirmedAt: Date.now() }), 'kept',
+      'one confirmed after the loss is kept');
+  });
+
   it('a login that finishes after the link was lost again reports online only once the link is back', async () => {
     const s = smSession();
     let answer: (() => void) | undefined;

@@ -1,87 +1,28 @@
 // XEP-0313 §4 + XEP-0059 §2.2: catch-up after a new (not resumed) session. Messages the server
 // accepted for a session that then died (Prosody's mod_smacks drops archived ones instead of
-// bouncing them) exist only in our archive: page it forward from the last archive id we saw.
+// bouncing them) exist only in our archive: page it forward from the last archive id we saw
+// (archive-pages.ts), in one ordered flow with the live messages.
 import type { XmlElement } from '../../codecs/xml.js';
-import { ImppError } from '../../errors.js';
+import type { ImppError } from '../../errors.js';
 import type { InstantMessage } from '../../message.js';
 import type { TransportEvent } from '../transport.js';
-import { isItemNotFound, type ArchivePage, type ArchiveResult, type Mam } from './mam.js';
+import { CATCH_UP_LIMITS, catchUp, type CatchUpLimits } from './archive-pages.js';
+import type { ArchiveResult, Mam } from './mam.js';
 import { cursorStore, type CursorStore } from './local-store.js';
 import { recentlySeen } from './seen.js';
 
+export type { CatchUpLimits } from './archive-pages.js';
 export type { CursorStore } from './local-store.js';
 
-/** Bounds of one catch-up. */
-export interface CatchUpLimits {
-  readonly pageSize: number;
-  readonly maxPages: number;
-  /** Whole catch-up; checked between pages and used as each page's IQ timeout. */
-  readonly timeoutMs: number;
-}
-
-// Servers cap a page (Prosody: `max_archive_query_results`, 50 by default); asking for more
-// costs nothing and finishes a long catch-up in fewer round trips where the server allows it.
-export const CATCH_UP_LIMITS: CatchUpLimits = { pageSize: 250, maxPages: 50, timeoutMs: 30_000 };
-
-export interface CatchUpResult {
-  /** The archive id to continue from next time (undefined: keep the old one). */
-  readonly cursor?: string;
-  readonly error?: ImppError;
-}
-
+/** (Sender, id) keys of recently passed messages kept in memory. */
+const PASSED_KEYS = 20_000;
+/** Catch-ups cut by their bounds go on from where they stopped this many times more. */
+const MORE_RUNS = 2;
 /**
- * Pages the archive forward from `cursor` to its end, handing every archived stanza to `each`
- * in archive order. Without a cursor (first run) it only finds the archive's end (`''` when it
- * is empty: everything later is ours to catch up). When the server no longer has the cursor (a
- * restart with a memory archive, expiry), it pages from the archive's start (bounded).
- * `onIntact` is called once, early: true when the archive still had our place, so whatever the
- * server acknowledged since is in it (and in our local peers' archives).
+ * Messages that waited behind a catch-up which found the archive lost our place wait this long
+ * (at least) for their senders' repeats; see `park` below.
  */
-export async function catchUp(archive: Mam, cursor: string | undefined, each: (r: ArchiveResult) => void,
-  limits: CatchUpLimits = CATCH_UP_LIMITS, onIntact: (intact: boolean) => void = () => undefined): Promise<CatchUpResult> {
-  const deadline = Date.now() + limits.timeoutMs;
-  const left = () => Math.max(1, deadline - Date.now());
-  let after = cursor;
-  try {
-    if (cursor === undefined) {
-      onIntact(false);
-      const p = await archive.page({ max: 1, before: '' }, left());
-      return { cursor: p.last ?? '' };
-    }
-    let lost = false;
-    for (let pages = 0; ; pages++) {
-      if (pages >= limits.maxPages || Date.now() >= deadline) return { cursor: after, error: tooMuch(limits) };
-      // Each result is handed over as it arrives: a session lost mid-page keeps the progress.
-      // An empty cursor (the archive was empty when we first looked, or lost our place) pages
-      // from the archive's start.
-      const from = after;
-      let p: ArchivePage;
-      try {
-        p = await archive.page(from === '' ? { max: limits.pageSize } : { max: limits.pageSize, after: from }, left(), (r) => {
-          each(r);
-          after = r.id;
-        });
-      } catch (e) {
-        // RSM §2.6: the archive lost our place (a restart with a memory archive, expiry): the
-        // server may have lost more, so say so, and read what it has from the start.
-        if (!isItemNotFound(e) || from === '' || lost) throw e;
-        lost = true;
-        onIntact(false);
-        after = '';
-        continue;
-      }
-      if (pages === 0) onIntact(from !== ''); // an empty archive proves nothing (it may have been wiped)
-      after = p.last ?? after;
-      if (p.complete) return { cursor: after };
-    }
-  } catch (e) {
-    onIntact(false);
-    return { ...(after !== cursor ? { cursor: after } : {}), error: ImppError.from(e, 'transport/unsupported', 'Catching up from the message archive (XEP-0313) failed; messages sent while the connection was down may be missing until the next reconnect.') };
-  }
-}
-
-const tooMuch = (l: CatchUpLimits) =>
-  new ImppError('transport/timeout', `Catching up from the message archive stopped after ${l.maxPages} pages or ${l.timeoutMs / 1000} s; older missed messages are in the history.`);
+export const PARK_MS = 30_000;
 
 /** Options of {@link archiveCatchUp}. */
 export interface CatchUpOptions {
@@ -105,13 +46,27 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
   const cursors = opts.cursors ?? cursorStore();
   const limits = { ...CATCH_UP_LIMITS, ...opts.limits };
   const seen = recentlySeen(opts.account, opts.seen);
-  let held: TransportEvent[] | undefined;
+  /** Live events waiting behind a catch-up, with the session (`epoch`) each came in. */
+  let held: { e: TransportEvent; epoch: number }[] | undefined;
+  /** New sessions so far. */
+  let epoch = 0;
   let runs = 0;
   /** No gap before what we pass on: false from a new session until its catch-up completed. */
   let contiguous = true;
+  /** The first session whose catch-up found the archive lost our place; until one completes. */
+  let lostIn: number | undefined;
+  /** Recently passed (sender, id) keys, to tell which waiting messages the archive covered. */
+  const passed = new Set<string>();
+  const parked = new Map<string, TransportEvent & { type: 'message' }>();
+  let parkTimer: ReturnType<typeof setTimeout> | undefined;
+  const key = (m: InstantMessage) => `${m.from.id}\u0000${m.id}`;
   /** `record`: the message counts as shown (cursor, seen); not for those a dying session lets go. */
   const pass = (e: TransportEvent, record = true) => {
     if (e.type === 'message') {
+      const k = key(e.message);
+      parked.delete(k); // its sender's repeat: shown in the sender's order, not the parked copy
+      passed.add(k);
+      if (passed.size > PASSED_KEYS) passed.delete(passed.values().next().value!);
       if (e.message.serverId !== undefined && contiguous && record) cursors.set(opts.account, e.message.serverId);
       if (e.message.from.id !== opts.account && record) {
         if (seen.before(e.message)) return void opts.shown?.(e.message); // an earlier page showed it
@@ -124,17 +79,51 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
   const release = (record = true) => {
     const events = held ?? [];
     held = undefined;
+    events.forEach(({ e }) => pass(e, record));
+  };
+  const unpark = (record = true) => {
+    clearTimeout(parkTimer);
+    parkTimer = undefined;
+    const events = [...parked.values()];
+    parked.clear();
     events.forEach((e) => pass(e, record));
+  };
+  /**
+   * The archive lost our place (the server restarted) while messages that came in before waited
+   * behind the catch-up: the messages before them that we had not read yet are gone from it, and
+   * only their senders' repeats (sender.ts offers unreceipted messages again after the server
+   * lost them, oldest first) bring them back. Showing the waiting ones now would put them before
+   * those repeats, so they wait for a repeat of themselves (then shown in its place): PARK_MS at
+   * least, then until a catch-up has read the archive to its end (the repeats may be in it), at
+   * most 4 × PARK_MS. Unreceipted meanwhile: their senders keep them. What came in on the session
+   * that found the loss, or later, is newer than the loss: it goes on in order.
+   */
+  const park = (before: number) => {
+    const events = held ?? [];
+    held = undefined;
+    for (const { e, epoch: from } of events) {
+      if (e.type === 'message' && from < before && !passed.has(key(e.message))) parked.set(key(e.message), e);
+      else pass(e);
+    }
+    if (parked.size === 0 || parkTimer !== undefined) return;
+    const since = Date.now();
+    const due = () => {
+      if (parked.size === 0) return void (parkTimer = undefined);
+      if ((contiguous && held === undefined) || Date.now() - since >= 4 * PARK_MS) return unpark();
+      parkTimer = setTimeout(due, PARK_MS / 10);
+    };
+    parkTimer = setTimeout(due, PARK_MS);
   };
   return {
     /** A live event: a message waits while a catch-up runs; anything else goes on at once. */
     live(e: TransportEvent): void {
-      if (held !== undefined && e.type === 'message') held.push(e);
+      if (held !== undefined && e.type === 'message') held.push({ e, epoch });
       else pass(e);
     },
     /** A new session: live messages wait from now until {@link run} ends. */
     hold(): void {
       held ??= [];
+      epoch++;
       contiguous = false;
     },
     /**
@@ -146,23 +135,37 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
     async run(archive: Mam, toEvent: (r: { inner: XmlElement; message?: InstantMessage }) => TransportEvent | undefined,
       onIntact?: (intact: boolean) => void): Promise<ImppError | undefined> {
       const run = ++runs;
-      const r = await catchUp(archive, cursors.get(opts.account), (x) => {
+      const session = epoch;
+      const each = (x: ArchiveResult) => {
         if (run !== runs) return;
         const e = toEvent(x);
         if (e) pass(e);
         cursors.set(opts.account, x.id); // contiguous: everything before it was handed over
-      }, limits, onIntact);
+      };
+      const lost = (r: { lost?: boolean }) => void (r.lost && run === runs && (lostIn ??= session));
+      let r = await catchUp(archive, cursors.get(opts.account), each, limits, onIntact);
+      lost(r);
+      // Cut by its bounds: go on from where it stopped (live messages keep waiting: they are newer).
+      for (let more = 0; more < MORE_RUNS && run === runs && r.error?.code === 'transport/timeout'; more++) {
+        if (r.cursor !== undefined) cursors.set(opts.account, r.cursor);
+        r = await catchUp(archive, cursors.get(opts.account), each, limits);
+        lost(r);
+      }
       if (run !== runs) return undefined;
       if (r.cursor !== undefined) cursors.set(opts.account, r.cursor);
       contiguous = r.error === undefined; // after a failure the next new session starts from here again
       // The session ended under it: live messages keep waiting for the next session's catch-up.
-      if (r.error?.code !== 'transport/closed') release();
+      if (r.error?.code === 'transport/closed') return r.error;
+      if (lostIn !== undefined && r.error === undefined) park(lostIn);
+      else release();
+      lostIn = undefined;
       return r.error;
     },
     /** The session ended: nothing waits for a catch-up that will not finish (the cursor stays). */
     stop(): void {
       runs++;
       release(false); // handed to the app, but the next session's catch-up still covers them
+      unpark(false);
     },
   };
 }

@@ -5,7 +5,15 @@
 import type { InstantMessage } from '../../message.js';
 import { cursorStore, type CursorStore } from './local-store.js';
 
-const MAX = 2000;
+/**
+ * Keys kept. A later page meets again what a sender offered again (its unreceipted messages
+ * after the server lost some, sender.ts) and what the archive holds after our stored position:
+ * at soak rates (20 messages a second) 2,000 keys were too few, and a reloaded page showed old
+ * messages again after newer ones (#6). ~11 bytes a key.
+ */
+const MAX = 10_000;
+/** Writes at most this often during a burst (a catch-up passes messages one task at a time). */
+const SAVE_MS = 200;
 
 /** cyrb53: a 53-bit string hash; keys stay small (≤ 11 chars) in storage. */
 function hash(text: string): string {
@@ -26,20 +34,32 @@ export function recentlySeen(account: string, store: CursorStore = cursorStore('
   const ring = (store.get(account) ?? '').split(' ').filter((k) => k !== '');
   const earlier = new Set(ring);
   let saving = false;
+  let savedAt = -Infinity;
   const key = (m: InstantMessage) => hash(`${m.from.id}\u0000${m.id}`);
+  const g = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  const save = (): void => {
+    if (!saving) return;
+    saving = false;
+    savedAt = Date.now();
+    g.removeEventListener?.('pagehide', save);
+    store.set(account, ring.join(' '));
+  };
   return {
     /** True when an earlier page of this account already passed `m` on. */
     before: (m: InstantMessage): boolean => earlier.has(key(m)),
-    /** Remembers `m` (written once per burst, at the end of the current task's microtasks). */
+    /**
+     * Remembers `m`: written at the end of the current task's microtasks, or during a burst at
+     * most every SAVE_MS (and when the page goes away).
+     */
     add(m: InstantMessage): void {
       ring.push(key(m));
       if (ring.length > MAX) ring.splice(0, ring.length - MAX);
       if (saving) return;
       saving = true;
-      queueMicrotask(() => {
-        saving = false;
-        store.set(account, ring.join(' '));
-      });
+      g.addEventListener?.('pagehide', save);
+      const wait = savedAt + SAVE_MS - Date.now();
+      if (wait <= 0) queueMicrotask(save);
+      else setTimeout(save, wait);
     },
   };
 }

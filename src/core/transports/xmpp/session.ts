@@ -12,6 +12,7 @@ import { startKeepalive } from './keepalive.js';
 import type { StanzaLink } from './link.js';
 import { negotiate } from './negotiate.js';
 import { Outbound } from './outbound.js';
+import { misread, probeResumed } from './resume-probe.js';
 import { Credentials } from './sasl.js';
 import type { ScramKeys } from './scram.js';
 import { isFatal, type SessionOptions, type SessionStatus, type SessionTimings } from './session-options.js';
@@ -37,6 +38,8 @@ export class XmppSession implements StanzaLink {
   private stopKeepalive = (): void => undefined;
   private run: AbortController | undefined;
   private connecting: Promise<void> | undefined;
+  /** Resumes in a row whose link ended before it was verified (see `verifyResumed`). */
+  private unverified = 0;
   /** Ends the current reconnect wait early (set while one is under way). */
   private wakeUp: (() => void) | undefined;
   /** Last successful (re)connect. */
@@ -172,17 +175,23 @@ export class XmppSession implements StanzaLink {
     signal.addEventListener('abort', abort, { once: true });
     try {
       const socketMs = performance.now() - t0;
+      // A new session binds the resource of the previous one: a server that still keeps that one
+      // (hibernating, XEP-0198 §5) replaces it (RFC 6120 §7.7.2.2) instead of copying every message
+      // to it for minutes, and what peers address to that full JID (receipts) reaches us.
+      const resource = this.opts.resource ?? this.bound?.resource;
       const n = await negotiate(stream, features, {
-        creds: this.creds, allowPlain: this.opts.allowPlain ?? false, resume: this.sm.resumeRequest(), resource: this.opts.resource,
+        creds: this.creds, allowPlain: this.opts.allowPlain ?? false, resume: this.sm.resumeRequest(), resource,
       });
       const timings = { socketMs, authMs: n.authMs, totalMs: performance.now() - t0, mechanism: n.mechanism, resumed: n.kind === 'resumed' };
       if (n.kind === 'resumed') {
+        await this.verifyResumed(stream);
         this.out.resumed(stream, n.resumed);
         return this.online(stream, timings);
       }
       // A new session: XEP-0198 §5 <failed h/> still acknowledges; the rest goes back to the owner.
       if (n.resumeFailed?.attrs['h'] !== undefined) this.out.onAck(Number(n.resumeFailed.attrs['h']));
       const lost = this.out.takeLost(true);
+      this.unverified = 0;
       this.router.rejectAll(new TransportError('transport/closed', 'The XMPP session ended before the answer came; send again.'));
       if (n.enabled) this.sm.onEnabled(n.enabled);
       this.bound = withScheme(parseAddress(n.jid), 'xmpp');
@@ -197,10 +206,26 @@ export class XmppSession implements StanzaLink {
     }
   }
 
+  /** Nothing counted goes out on a resumed link before it is proven aligned (see resume-probe.ts). */
+  private async verifyResumed(stream: XmppStream): Promise<void> {
+    try {
+      await probeResumed(stream, this.sm.request(), this.opts.keepaliveTimeoutMs ?? 10_000);
+      this.unverified = 0;
+    } catch (err) {
+      // Misread: never resume that session again. A lost link may be just that: one more try.
+      if (misread(err) || ++this.unverified >= 2) {
+        this.sm.forgetResumption();
+        this.unverified = 0;
+      }
+      throw err;
+    }
+  }
+
   private online(stream: XmppStream, timings: SessionTimings): void {
     this.stream = stream;
     this.timings = timings;
-    stream.route((e, replayed) => this.receive(e, replayed));
+    // After <resumed/> every stanza counts (§5), also those that came while we verified the link.
+    stream.route((e, early) => this.receive(e, !early || timings.resumed));
     this.stopKeepalive = startKeepalive({
       idleMs: this.opts.keepaliveMs ?? 30_000,
       timeoutMs: this.opts.keepaliveTimeoutMs ?? 10_000,
@@ -210,16 +235,19 @@ export class XmppSession implements StanzaLink {
       dead: () => stream.kill(new TransportError('transport/timeout', 'The server stopped answering (half-open link).')),
     });
     this.status.next({ state: 'online', resumed: timings.resumed });
+    // An end between the last negotiation step and now reached no one (`onLost` waits for
+    // `this.stream`): without this the session would stay online on a dead stream.
+    if (stream.closed) this.lost(stream.closed);
   }
 
-  private receive(e: XmlElement, replayed: boolean): void {
+  private receive(e: XmlElement, counted: boolean): void {
     if (e.ns === NS_SM) {
       if (e.local === 'r' && this.sm.enabled) this.stream?.send(this.sm.answer());
       if (e.local === 'a') this.out.onAck(Number(e.attrs['h']));
       return;
     }
     if (!isStanza(e)) return;
-    if (!replayed) this.sm.countInbound(); // elements that came before <enabled/> are not counted
+    if (counted) this.sm.countInbound(); // those that came before <enabled/> are not
     this.router.deliver(e, (s) => this.inbound.next(s));
   }
 

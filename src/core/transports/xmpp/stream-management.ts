@@ -92,6 +92,11 @@ export class StreamManagement {
     return { acked, resend: [...this.unacked] };
   }
 
+  /** The session may no longer be resumed: the next connect starts a new one (see `reset`). */
+  forgetResumption(): void {
+    this.resumeId = undefined;
+  }
+
   /** Resume failed or a new session starts: SM is off and the unacked stanzas are handed back. */
   reset(): XmlElement[] {
     const lost = this.unacked;

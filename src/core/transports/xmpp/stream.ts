@@ -58,6 +58,11 @@ export class XmppStream {
     return this.waitFor((e) => e.ns === NS_STREAM && e.local === 'features');
   }
 
+  /** Why the stream ended, once it has (undefined while it is open). */
+  get closed(): ImppError | undefined {
+    return this.ended;
+  }
+
   /** Sends a stanza or nonza. */
   send(element: XmlElement): void {
     this.sendRaw(stanzaFrame(element));
@@ -67,13 +72,13 @@ export class XmppStream {
     if (this.ended === undefined) this.socket?.send(text);
   }
 
-  /** Resolves with the next element matching `match`; others wait for `route`. Bounded by `timeoutMs`. */
-  waitFor(match: (e: XmlElement) => boolean): Promise<XmlElement> {
+  /** Resolves with the next element matching `match`; others wait for `route`. Bounded by `timeoutMs` (default: the stream's). */
+  waitFor(match: (e: XmlElement) => boolean, timeoutMs = this.opts.timeoutMs): Promise<XmlElement> {
     const i = this.early.findIndex(match);
     if (i !== -1) return Promise.resolve(this.early.splice(i, 1)[0]!);
     if (this.ended) return Promise.reject(this.ended);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(new StreamError('connection-timeout', false, `The server did not answer within ${this.opts.timeoutMs} ms.`)), this.opts.timeoutMs);
+      const timer = setTimeout(() => this.fail(new StreamError('connection-timeout', false, `The server did not answer within ${timeoutMs} ms.`)), timeoutMs);
       const done = <T>(f: (v: T) => void) => (v: T): void => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== waiter);

@@ -13,6 +13,7 @@ import { blocking, BLOCKING_NS } from './blocking.js';
 import { capsElement } from './caps.js';
 import { carbons } from './carbons.js';
 import { archiveCatchUp, type CatchUpLimits, type CursorStore } from './catch-up.js';
+import { cursorStore } from './local-store.js';
 import { activeState, chatStates } from './chat-states.js';
 import { disco, DISCO_INFO_NS } from './disco.js';
 import { unhandledIqs } from './iq.js';
@@ -24,7 +25,7 @@ import { muc } from './muc.js';
 import { mucInvites } from './muc-invite.js';
 import { ping, PING_NS } from './ping.js';
 import { presence } from './presence.js';
-import { receiptFor, receiptRequest, receipts, receiptsOnShow } from './receipts.js';
+import { MARKERS_NS, RECEIPTS_NS, receiptFor, receiptRequest, receipts, receiptsOnShow } from './receipts.js';
 import { roster, ROSTER_NS } from './roster.js';
 import { subscriptions } from './subscriptions.js';
 
@@ -43,6 +44,8 @@ export interface SessionPort extends AckSource {
 const HANDLED = new Set([ROSTER_NS, BLOCKING_NS, DISCO_INFO_NS, PING_NS]);
 /** How long a login waits for the archive to say whether it kept our place. */
 const VERDICT_MS = 5000;
+/** Archive losses seen by this realm's clients (when localStorage is unavailable). */
+const LOSSES = new Map<string, string>();
 
 /** Options of {@link xmppTransport} beyond the session's. */
 export interface XmppTransportOptions {
@@ -53,9 +56,10 @@ export interface XmppTransportOptions {
   /**
    * XEP-0313 catch-up after each new (not resumed) session: bounds, and where the last archive
    * id and the recently shown message keys are kept (default: localStorage, else memory).
-   * `false` turns it off.
+   * `false` turns it off. `losses` keeps when a session last found that the archive lost our
+   * place (a server restart): repeats of messages confirmed before then go out again (`send`).
    */
-  readonly catchUp?: false | { readonly limits?: Partial<CatchUpLimits>; readonly cursors?: CursorStore; readonly seen?: CursorStore };
+  readonly catchUp?: false | { readonly limits?: Partial<CatchUpLimits>; readonly cursors?: CursorStore; readonly seen?: CursorStore; readonly losses?: CursorStore };
 }
 
 type AttachOptions = XmppTransportOptions & {
@@ -140,10 +144,16 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   // other messages (room traffic) are resent here once the new session is logged in.
   const acks = deliveryAcks(session);
   let unacked: XmlElement[] = [];
-  session.unacked$?.subscribe((lost) => unacked.push(...acks.lost(lost).filter((s) => s.local === 'message' && s.children.some((c) => typeof c !== 'string' && c.local === 'body'))));
+  // Receipts and markers too: they are not archived (receipts.ts), so one lost with a session
+  // leaves its message `sent` at the sender, which then offers it again after every reload.
+  const worthResending = (s: XmlElement) => s.local === 'message'
+    && s.children.some((c) => typeof c !== 'string' && (c.local === 'body' || c.ns === RECEIPTS_NS || c.ns === MARKERS_NS));
+  session.unacked$?.subscribe((lost) => unacked.push(...acks.lost(lost).filter(worthResending)));
   // XEP-0313 catch-up: live messages wait behind the archived ones of each new session.
   const { due: receiptDue, shown } = receiptsOnShow((r) => link?.send(r));
-  const gate = archiveCatchUp(emit, { account: bareJid(self).id, shown, ...(opts.catchUp || {}) });
+  const account = bareJid(self).id;
+  const gate = archiveCatchUp(emit, { account, shown, ...(opts.catchUp || {}) });
+  const losses = (opts.catchUp || undefined)?.losses ?? cursorStore('impp-kit:archive-lost:', LOSSES);
   /** This session's archive still had our place: what earlier sessions got acknowledged is stored. */
   let archiveIntact = false;
   let sessions = 0;
@@ -184,7 +194,10 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
       void catchUp(mods!, l, (v) => void (clearTimeout(t), verdict(v)));
     });
     if (no === sessions) archiveIntact = intact;
-    if (!intact) acks.forgetEarlier(); // what earlier sessions got acknowledged may be gone
+    if (!intact) {
+      acks.forgetEarlier(); // what earlier sessions got acknowledged may be gone
+      losses.set(account, String(Date.now())); // and so may what earlier pages did
+    }
   };
   let loggingIn: Promise<void> | undefined;
 
@@ -215,6 +228,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
       // Online unless the link was lost meanwhile (its resume brings us online) or replaced.
       () => void (linkUp && no === sessions && ((online = true), emit({ type: 'connection', state: 'online' }))),
       (e) => {
+        if (no !== sessions) return; // a newer session's IQs replaced ours (they were rejected): its login decides
         const error = ImppError.from(e, 'transport/stream-error', 'The XMPP login (roster fetch) failed.');
         emit({ type: 'connection', state: 'failed', error });
         throw error;
@@ -259,10 +273,15 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
         // A repeat of what the server acknowledged in this XEP-0198 session (a resume kept it), or
         // in an earlier one when our archive kept our place (no restart lost it; a local peer
         // catches up from its own archive): the server has it. Otherwise it goes out again.
+        // The same holds for a repeat an earlier page saw confirmed (`confirmedAt`) when no
+        // session has found the archive lost our place since.
         const acked = acks.acked(cmd.message.id);
-        if (acked === 'current' || (acked === 'earlier' && archiveIntact && cmd.message.to.domain === self.domain)) return;
+        const kept = archiveIntact && cmd.message.to.domain === self.domain
+          && (acked === 'earlier' || (cmd.confirmedAt !== undefined && cmd.confirmedAt > Number(losses.get(account) ?? 0)));
+        if (acked === 'current' || kept) return 'kept';
         m.receipts.track(cmd.message.id, cmd.message.to);
-        return acks.confirm(m.messages.send(cmd.message, ...receiptRequest(), activeState()));
+        await acks.confirm(m.messages.send(cmd.message, ...receiptRequest(), activeState()));
+        return cmd.confirmedAt === undefined ? undefined : 'repeated';
       }
       case 'typing': return m.chat.send(cmd.to, cmd.typing);
       case 'mark-read': return m.receipts.markRead(cmd.peer, cmd.id);

@@ -1,0 +1,164 @@
+// Loss and order modes of the XEP-0313 catch-up the soak found (issue #6). An archive at its size
+// limit drops its oldest items (Prosody: `storage_archive_item_limit`, 1000 by default for the
+// memory store); a catch-up that lost its place reads the archive from its start, which is where
+// the items go. Before the fix, losing the place a second time ended the catch-up: the live
+// messages that waited were released and the rest of the archive was not read until the next
+// new session. Same for a catch-up cut by its page or time bounds.
+import assert from 'node:assert/strict';
+import { describe, it, mock } from 'node:test';
+import { parseXml, serializeXml } from '../../../src/core/codecs/xml.js';
+import type { InstantMessage } from '../../../src/core/message.js';
+import type { TransportEvent } from '../../../src/core/transports/transport.js';
+import { CATCH_UP_LIMITS, catchUp } from '../../../src/core/transports/xmpp/archive-pages.js';
+import { archiveCatchUp, PARK_MS, type CursorStore } from '../../../src/core/transports/xmpp/catch-up.js';
+import { mam } from '../../../src/core/transports/xmpp/mam.js';
+import { readMessage } from '../../../src/core/transports/xmpp/messages.js';
+import { bareJid } from '../../../src/core/transports/xmpp/jid.js';
+import { fakeLink } from '../xmpp-modules/fake-link.js';
+
+const chat = (n: number) => `<message xmlns="jabber:client" from="bob@localhost/pc" to="alice@localhost" type="chat" id="b${n}"><body>bob #${n}</body></message>`;
+const memory = (value?: string): CursorStore & { value?: string } => {
+  const c: CursorStore & { value?: string } = { value, get: () => c.value, set: (_, v) => void (c.value = v) };
+  return c;
+};
+
+/** An archive (ids A<n>) answering RSM `after` queries; `between()` runs before each query after the first. */
+function archive(items: number[], between: (items: number[], query: number) => void = () => undefined) {
+  const f = fakeLink('alice@localhost/web');
+  const maxes: number[] = [];
+  let queries = 0;
+  f.respond(async (iq) => {
+    const x = serializeXml(iq);
+    if (queries > 0) between(items, queries);
+    queries++;
+    const qid = /queryid="([^"]+)"/.exec(x)![1]!;
+    const max = Number(/<max>(\d+)<\/max>/.exec(x)![1]);
+    maxes.push(max);
+    const after = /<after>([^<]*)<\/after>/.exec(x)?.[1];
+    const at = after === undefined ? -1 : items.findIndex((n) => `A${n}` === after);
+    if (after !== undefined && at < 0) throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
+    const page = items.slice(at + 1, at + 1 + max);
+    for (const n of page) {
+      f.push(`<message to="alice@localhost/web"><result xmlns="urn:xmpp:mam:2" queryid="${qid}" id="A${n}"><forwarded xmlns="urn:xmpp:forward:0">`
+        + `<delay xmlns="urn:xmpp:delay" stamp="2024-05-06T07:08:09Z"/>${chat(n)}</forwarded></result></message>`);
+    }
+    const complete = at + 1 + page.length >= items.length;
+    return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}"><fin xmlns="urn:xmpp:mam:2"${complete ? ' complete="true"' : ''}>`
+      + `<set xmlns="http://jabber.org/protocol/rsm">${page.length ? `<first>A${page[0]}</first><last>A${page.at(-1)}</last>` : ''}</set></fin></iq>`);
+  });
+  return Object.assign(f, { maxes });
+}
+
+function gate(cursors: CursorStore, limits: { pageSize: number; maxPages?: number }) {
+  const passed: string[] = [];
+  const g = archiveCatchUp((e) => void (e.type === 'message' && passed.push(e.message.body.replace('bob #', ''))), {
+    account: 'alice@localhost', cursors, seen: memory(), limits,
+  });
+  const self = bareJid(fakeLink().link.jid);
+  const live = (n: number): void => {
+    const message = readMessage(parseXml(chat(n)), { self, serverId: `A${n}` }) as InstantMessage;
+    g.live({ type: 'message', message });
+  };
+  const toEvent = ({ message }: { message?: InstantMessage }): TransportEvent | undefined => (message ? { type: 'message', message } : undefined);
+  return { g, passed, live, toEvent };
+}
+
+describe('archive catch-up under its bounds and a shrinking archive (#6)', () => {
+  it('an archive that loses our place again while we read it from its start is read from its start again', async () => {
+    // Our place (OLD) is gone; while we read A1–A4 the archive drops A1–A5 and takes A11, A12.
+    const f = archive([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], (items, q) => {
+      if (q === 2) items.splice(0, 5, ...[]), items.push(11, 12);
+    });
+    const t = gate(memory('OLD'), { pageSize: 4 });
+    t.g.hold();
+    const error = await t.g.run(mam(f.link), t.toEvent);
+    assert.equal(error, undefined);
+    assert.deepEqual(t.passed, ['1', '2', '3', '4', '6', '7', '8', '9', '10', '11', '12'], 'all the archive still had (A5 was dropped before we could read it)');
+  });
+
+  it('after the archive lost our place, messages that waited behind the catch-up wait for their senders\' repeats (per-sender order)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      // The server restarted: our place is gone, and so is #2, which we had not read yet. #3 and
+      // #4 had reached us live and waited; the new archive is empty.
+      const f = archive([]);
+      const t = gate(memory('OLD'), { pageSize: 4 });
+      t.g.hold(); // a session whose catch-up never got an answer
+      t.live(3);
+      t.live(4);
+      t.g.hold(); // the next one, after the server restarted
+      await t.g.run(mam(f.link), t.toEvent);
+      assert.deepEqual(t.passed, [], '#3 and #4 wait: showing them now would put them before #2');
+      for (const n of [2, 3]) t.live(n); // the sender offers again what we never receipted, oldest first
+      assert.deepEqual(t.passed, ['2', '3']);
+      mock.timers.tick(PARK_MS);
+      assert.deepEqual(t.passed, ['2', '3', '4'], 'one never offered again is shown after PARK_MS');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('parked messages keep waiting while a later catch-up still reads the archive (their repeats may be in it)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let open!: () => void;
+      const blocked = new Promise<void>((r) => { open = r; });
+      const f = archive([]);
+      const t = gate(memory('OLD'), { pageSize: 4 });
+      t.g.hold();
+      t.live(3);
+      t.g.hold();
+      await t.g.run(mam(f.link), t.toEvent); // #3 parked
+      const slow = archive([2, 3]); // the next session's archive has the repeats; its answer is slow
+      const respond = slow.link.iq;
+      slow.link.iq = async (iq) => { await blocked; return respond(iq); };
+      t.g.hold();
+      const running = t.g.run(mam(slow.link), t.toEvent);
+      mock.timers.tick(PARK_MS);
+      assert.deepEqual(t.passed, [], 'not released while the catch-up has not read to the end');
+      open();
+      await running;
+      assert.deepEqual(t.passed, ['2', '3'], 'the repeats, in order; the parked copy of #3 is dropped');
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('messages that came in on the session which found the archive lost, or later, go on in order (they are newer than the loss)', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] }); // no real PARK_MS timer may outlive the test
+    try {
+      const f = archive([]);
+      const t = gate(memory('OLD'), { pageSize: 4 });
+      t.g.hold();
+      t.live(7);
+      t.live(8);
+      await t.g.run(mam(f.link), t.toEvent);
+      assert.deepEqual(t.passed, ['7', '8']);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('a catch-up cut by its page bound goes on from where it stopped before the live messages that waited', async () => {
+    const f = archive([1, 2, 3, 4, 5, 6, 7]);
+    const cursors = memory('A1');
+    const t = gate(cursors, { pageSize: 2, maxPages: 2 });
+    t.g.hold();
+    t.live(8);
+    const error = await t.g.run(mam(f.link), t.toEvent);
+    assert.equal(error, undefined);
+    assert.deepEqual(t.passed, ['2', '3', '4', '5', '6', '7', '8'], 'per-sender order kept');
+    assert.equal(cursors.value, 'A8');
+  });
+
+  it('with the default limits the first page of a catch-up asks for 20 results (the login waits for it), the pages after it for pageSize', async () => {
+    const items = Array.from({ length: 40 }, (_, i) => i);
+    const f = archive(items);
+    const got: string[] = [];
+    const r = await catchUp(mam(f.link), 'A0', (x) => void got.push(x.id));
+    assert.equal(r.error, undefined);
+    assert.equal(got.length, items.length - 1, 'the whole archive after our place was read');
+    assert.ok(CATCH_UP_LIMITS.pageSize > 20, 'the default page is larger than the first one');
+    assert.deepEqual(f.maxes, [20, CATCH_UP_LIMITS.pageSize]);
+  });
+});
