@@ -6,6 +6,7 @@
 // DOM: 0 lost, 0 duplicated, per-sender order kept, every send ended sent/delivered/read or a
 // typed failed. `npm test` runs N = 500 each way; `npm run soak` (scripts/soak.mjs) N = 10,000.
 import { expect } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import type { Subscription } from 'rxjs';
 import { createClient } from '../../src/core/client.js';
 import type { ImppClient } from '../../src/core/client-api.js';
@@ -14,12 +15,15 @@ import type { WebSocketLike } from '../../src/core/transports/xmpp/socket.js';
 import { createSession, type XmppSession } from '../../src/core/transports/xmpp/session.js';
 import { xmppTransport } from '../../src/core/transports/xmpp/transport.js';
 import { parseAddress } from '../../src/core/address.js';
+import { serializeXml } from '../../src/core/codecs/xml.js';
 import { defineAll } from '../../src/components/index.js';
 import type { ImppChat } from '../../src/components/chat/impp-chat.js';
 
 defineAll();
 
-interface SoakParams { n: number; rate?: number; seed?: number; full: boolean; appRetry: boolean; plain: boolean; liveDom?: boolean }
+interface SoakParams { n: number; rate?: number; seed?: number; full: boolean; appRetry: boolean; plain: boolean; liveDom?: boolean; profile?: boolean }
+/** What the progress line reads of a client's (private) sender. */
+interface SenderView { writes: Map<string, unknown>; outbox: { queued(): unknown[] } }
 interface ProxyInfo { id: string; seed: number; wsUrl: string; domain: string }
 interface Account { jid: string; password: string }
 interface ProxyStats {
@@ -70,6 +74,12 @@ interface Party {
   readonly ids: string[];
   /** Page number and time of each send, by seq. */
   readonly sentAt: string[];
+  /**
+   * Our messages on the wire, by seq: `<ms><kind><page>` — written by us (o); at the peer: reaching
+   * its socket live (i) or in an archive result (a), parsed by its session (p), passed on by its
+   * transport (e), in its inbox$ (n). For the report of late or lost messages.
+   */
+  readonly wire: Map<number, string[]>;
   reloading: boolean;
 }
 
@@ -79,6 +89,19 @@ interface Party {
  * at a time. The soak tests loss and order, not pacing: no herd window, a 2 s cap.
  */
 const SOAK_BACKOFF = { spreadMs: 0, capMs: 2000 };
+
+/** Records each soak message a frame carries (see `Party.wire`); at most 24 entries a message. */
+const logWire = (frame: unknown, t: number, page: number, dir: 'o' | 'i' | 'p' | 'e' | 'n', parties: Party[]): void => {
+  if (typeof frame !== 'string' || !frame.includes('soak ')) return;
+  const kind = dir === 'i' && frame.includes('urn:xmpp:mam:') ? 'a' : dir;
+  for (const [, who, n] of frame.matchAll(/soak (alice|bob) #(\d+) /g)) {
+    const p = parties.find((x) => x.name === who);
+    if (!p) continue;
+    const log = p.wire.get(Number(n)) ?? [];
+    if (log.length < 24) log.push(`${t}${kind}${page}`);
+    p.wire.set(Number(n), log);
+  }
+};
 
 const seqOf = (body: string, who: string): number | undefined => {
   const m = /^soak (\w+) #(\d+) /.exec(body);
@@ -109,8 +132,8 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
     const cleanup: (() => void)[] = [];
 
     try {
-      const alice: Party = { name: 'alice', account: await P<Account>('users'), instances: [], ids: [], sentAt: [], reloading: false };
-      const bob: Party = { name: 'bob', account: await P<Account>('users'), instances: [], ids: [], sentAt: [], reloading: false };
+      const alice: Party = { name: 'alice', account: await P<Account>('users'), instances: [], ids: [], sentAt: [], wire: new Map(), reloading: false };
+      const bob: Party = { name: 'bob', account: await P<Account>('users'), instances: [], ids: [], sentAt: [], wire: new Map(), reloading: false };
       alice.peer = bob;
       bob.peer = alice;
 
@@ -123,6 +146,10 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
           if (holder.inst?.dead) throw new Error('this page is gone');
           counters.attempts++;
           const ws = new WebSocket(url, protocols);
+          const no = holder.inst?.no ?? party.instances.length;
+          const send = ws.send.bind(ws);
+          ws.send = (data) => { logWire(data, Math.round(performance.now() - t0), no, 'o', [party]); send(data); };
+          ws.addEventListener('message', (ev) => logWire(ev.data, Math.round(performance.now() - t0), no, 'i', [peer]));
           sockets.add(ws);
           ws.addEventListener('close', () => sockets.delete(ws));
           return ws as unknown as WebSocketLike;
@@ -131,7 +158,8 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         const session = createSession({ service: proxy.wsUrl, jid: party.account.jid, password: party.account.password,
           webSocket, keepaliveMs: 1000, keepaliveTimeoutMs: 1500, timeoutMs: 5000, backoff: SOAK_BACKOFF });
         const self = parseAddress(`xmpp:${party.account.jid}`);
-        const client = createClient({ transport: xmppTransport(session, self), backoff: SOAK_BACKOFF });
+        const transport = xmppTransport(session, self);
+        const client = createClient({ transport, backoff: SOAK_BACKOFF });
         const chat = document.createElement('impp-chat');
         chat.client = client;
         chat.peer = peer.account.jid;
@@ -148,7 +176,16 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
               else counters.newSessions++;
             } else if (s.state === 'reconnecting') counters.lost++;
           }),
+          // The layers between the socket and inbox$, for the wire report: p = parsed by the
+          // session, e = passed on by the transport (after the catch-up gate), n = inbox$.
+          session.stanza$.subscribe((x) => {
+            if (x.local === 'message') logWire(serializeXml(x), Math.round(performance.now() - t0), inst.no, 'p', [peer]);
+          }),
+          transport.events$.subscribe((e) => {
+            if (e.type === 'message') logWire(e.message.body, Math.round(performance.now() - t0), inst.no, 'e', [peer]);
+          }),
           client.inbox$.subscribe((m) => {
+            logWire(m.body, Math.round(performance.now() - t0), inst.no, 'n', [peer]);
             const seq = seqOf(m.body, peer.name);
             if (seq === undefined || m.from.id !== peer.account.jid) return;
             const late = inst.inbox.length > 0 && seq < Math.max(...inst.inbox.slice(-50));
@@ -236,8 +273,12 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
 
       const progress = (what: string) => void fetch('/__impp/soak/progress', { method: 'POST', body: `${Math.round(performance.now() - t0)} ms ${what}` }).catch(() => undefined);
       const ticker = setInterval(() => {
-        const line = [alice, bob].map((p) => { const i = p.instances.at(-1); const dbg = (i?.client as unknown as { sender?: { writes: Map<string, unknown>; outbox: { queued(): unknown[] } } } | undefined)?.sender;
-          return `${p.name}#${i?.no} sent=${p.ids.length} inbox=${i?.inbox.length} writes=${dbg?.writes.size} queued=${dbg?.outbox.queued().length} ${JSON.stringify(i?.counters)} ${i?.timeline.at(-1)}`; }).join(' | ');
+        const line = [alice, bob].map((p) => {
+          const i = p.instances.at(-1);
+          const sender = (i?.client as unknown as { sender?: SenderView } | undefined)?.sender;
+          return `${p.name}#${i?.no} sent=${p.ids.length} inbox=${i?.inbox.length} writes=${sender?.writes.size} queued=${sender?.outbox.queued().length} `
+            + `${JSON.stringify(i?.counters)} ${i?.timeline.at(-1)}`;
+        }).join(' | ');
         progress(line);
       }, 2000);
       cleanup.push(() => clearInterval(ticker));
@@ -279,6 +320,12 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
       await pending;
       const sendDone = performance.now();
       await P('stop-chaos');
+      // SOAK_PROFILE=1 (diagnostic): where the page's time goes while the backlog drains.
+      if (params.profile) {
+        await executeServerCommand('impp-profile', { action: 'start' });
+        setTimeout(() => void executeServerCommand<{ top?: string[] }, { action: string }>('impp-profile', { action: 'stop' })
+          .then((r) => progress(`CPU profile of the drain (20 s):\n${r?.top?.join('\n')}`)), 20_000);
+      }
 
       // Converge: every message at its peer (some page) and every send final; bounded.
       const received = (p: Party) => new Set(p.peer!.instances.flatMap((i) => i.inbox));
@@ -314,6 +361,7 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         let failedButDelivered = 0;
         const failedCodes: Record<string, number> = {};
         const lostList: string[] = [];
+        const openList: string[] = [];
         p.ids.forEach((id, seq) => {
           const s = finalState(p, id);
           const arrived = got.has(seq);
@@ -323,9 +371,12 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
             if (arrived) failedButDelivered++;
           } else if (!arrived) {
             lost++;
-            if (lostList.length < 40) lostList.push(`#${seq} ${id} page${p.sentAt[seq]}ms ${p.instances.map((i) => i.states.get(id)?.state ?? '-').join('/')}`);
+            if (lostList.length < 40) lostList.push(`#${seq} ${id} page${p.sentAt[seq]}ms ${p.instances.map((i) => i.states.get(id)?.state ?? '-').join('/')} wire: ${p.wire.get(seq)?.join(' ')}`);
           }
-          if (s === undefined || s.state === 'queued') open++;
+          if (s === undefined || s.state === 'queued') {
+            open++;
+            if (openList.length < 40) openList.push(`#${seq} ${id} page${p.sentAt[seq]}ms ${p.instances.map((i) => i.states.get(id)?.state ?? '-').join('/')} wire: ${p.wire.get(seq)?.join(' ')}`);
+          }
         });
         const states: Record<string, number> = {};
         for (const id of p.ids) { const s = finalState(p, id)?.state ?? 'unknown'; states[s] = (states[s] ?? 0) + 1; }
@@ -357,8 +408,13 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         for (let s = 0; s < N; s++) if (!domSeen.has(s) && !(finalState(p, p.ids[s]!)?.state === 'failed')) domLost++;
         const crossPage = p.peer!.instances.flatMap((i) => [...new Set(i.inbox)]).length - got.size;
         return { sent: p.ids.length, received: got.size, lost, failed, failedCodes, failedButDelivered, open, states,
-          dupInbox, dupDom, domLost, domMissing, reordered, redeliveredAfterReload: crossPage, lostList,
-          late: p.peer!.instances.flatMap((i) => i.lateLog.map((l) => `page${i.no}:${l}`)).slice(0, 40) };
+          dupInbox, dupDom, domLost, domMissing, reordered, redeliveredAfterReload: crossPage, lostList, openList,
+          late: p.peer!.instances.flatMap((i) => i.lateLog.map((l) => `page${i.no}:${l}`)).slice(0, 40),
+          // The first late ones, each with the one before it, as the wire saw them (see Party.wire).
+          lateWire: p.peer!.instances.flatMap((i) => i.lateLog).slice(0, 8).flatMap((l) => {
+            const seq = Number(/#(\d+)@/.exec(l)?.[1]);
+            return [seq - 1, seq].map((q) => `#${q} sent page${p.sentAt[q]}ms: ${p.wire.get(q)?.join(' ')}`);
+          }) };
       };
       const a = per(alice);
       const b = per(bob);

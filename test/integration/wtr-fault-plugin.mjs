@@ -192,6 +192,7 @@ export function faultPlugins(getProsody) {
           full: process.env.SOAK_FULL === '1',
           appRetry: process.env.SOAK_APP_RETRY === '1',
           plain: process.env.SOAK_PLAIN === '1', // diagnostic: no chaos, no reload, no restart
+          profile: process.env.SOAK_PROFILE === '1', // diagnostic: a CPU profile of the drain after the chaos
           liveDom: process.env.SOAK_LIVE_DOM === undefined ? undefined : process.env.SOAK_LIVE_DOM === '1',
         });
       }

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { startProsody } from '../../scripts/prosody.mjs';
 import { faultPlugins } from './wtr-fault-plugin.mjs';
+import { profilePlugin } from './wtr-profile-plugin.mjs';
 
 let seq = 0;
 
@@ -60,5 +61,5 @@ function prosodyPlugin() {
 
 export async function integrationPlugins() {
   const prosody = prosodyPlugin();
-  return [prosody, ...faultPlugins(() => prosody.getServer())];
+  return [prosody, ...faultPlugins(() => prosody.getServer()), profilePlugin()];
 }
