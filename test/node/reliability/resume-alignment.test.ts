@@ -192,4 +192,27 @@ describe('XEP-0198 resumption over a link the server may misread (#6)', () => {
     const h = Number(/ h=["'](\d+)/.exec(server.sent('<a ').at(-1)!)![1]);
     assert.equal(h, resumeH + 1, 'the stanza that came before the probe was answered is counted');
   });
+
+  it('stanzas the server resent after <resumed/> reach the owner even when the probe goes unanswered (a new session follows)', async () => {
+    // Prosody re-sends its queue right after <resumed/>. If the link then fails its probe and the
+    // next connect binds a new session, the server drops that queue (it archived the messages):
+    // taken from the failed link, they are not lost with it.
+    const chat = (id: string) => `<message xmlns="jabber:client" from="bob@localhost/pc" to="alice@localhost" type="chat" id="${id}"><body>${id}</body></message>`;
+    class ResendsThenMisreads extends MisreadingServer {
+      override handle(sock: FakeSocket, text: string): void {
+        super.handle(sock, text);
+        if (text.startsWith('<resume')) sock.deliver(chat('queued-while-away'));
+      }
+    }
+    const server = new ResendsThenMisreads();
+    const t = setup(server, PROBE_TIMES_OUT);
+    const got: string[] = [];
+    t.session.stanza$.subscribe((s) => void (s.local === 'message' && got.push(s.attrs['id']!)));
+    await t.session.connect();
+    server.misread = 1; // the probe <r/> is skipped: no answer, the resumption is given up
+    server.current.close(1006);
+    await until(() => t.states.filter((s) => s.state === 'online').length === 2);
+    assert.equal(t.states.some((s) => s.resumed), false, 'a new session, not a resume');
+    assert.deepEqual(got, ['queued-while-away']);
+  });
 });

@@ -212,6 +212,10 @@ export class XmppSession implements StanzaLink {
       await probeResumed(stream, this.sm.request(), this.opts.keepaliveTimeoutMs ?? 10_000);
       this.unverified = 0;
     } catch (err) {
+      // What the server sent on this link is sound (only its reading of ours may be off): the
+      // stanzas it resent after <resumed/> are taken, uncounted (a next resume gets them again;
+      // a new session would drop them from the server: #6 lost messages that way). Its acks are not.
+      stream.route((e) => void (isStanza(e) && this.router.deliver(e, (x) => this.inbound.next(x))));
       // Misread: never resume that session again. A lost link may be just that: one more try.
       if (misread(err) || ++this.unverified >= 2) {
         this.sm.forgetResumption();
