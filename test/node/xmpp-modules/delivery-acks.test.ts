@@ -31,6 +31,20 @@ function smSession(smEnabled = true) {
   return { f, session, status$, unacked$, acked$, bodies };
 }
 
+/** An empty archive (XEP-0313) that keeps our place, or (`keptPlace = false`: a restart) does not. */
+function emptyArchive(s: ReturnType<typeof smSession>) {
+  const archive = { keptPlace: true };
+  s.f.respond(async (iq) => {
+    const x = serializeXml(iq);
+    if (x.includes('urn:xmpp:mam:2') && x.includes('<after>') && !archive.keptPlace) {
+      throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
+    }
+    const fin = x.includes('urn:xmpp:mam:2') ? '<fin xmlns="urn:xmpp:mam:2" complete="true"/>' : '';
+    return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}">${fin}</iq>`);
+  });
+  return archive;
+}
+
 async function clientOver(s: ReturnType<typeof smSession>) {
   const store = memoryOutboxStore();
   const client = createClient({ transport: xmppTransport(s.session, self, { catchUp: false }), outbox: store });
@@ -108,15 +122,7 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
 
   it('after a new session, a repeat acked in an earlier one goes out again only if the archive lost our place (a restart)', async () => {
     const s = smSession();
-    let archiveKeptPlace = true;
-    s.f.respond(async (iq) => {
-      const x = serializeXml(iq);
-      if (x.includes('urn:xmpp:mam:2') && x.includes('<after>') && !archiveKeptPlace) {
-        throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
-      }
-      const fin = x.includes('urn:xmpp:mam:2') ? '<fin xmlns="urn:xmpp:mam:2" complete="true"/>' : '';
-      return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}">${fin}</iq>`);
-    });
+    const archive = emptyArchive(s);
     const cursor = { v: 'A1', get: () => cursor.v, set: (_: string, v: string) => void (cursor.v = v) };
     const t = xmppTransport(s.session, self, { catchUp: { cursors: cursor } });
     await t.connect();
@@ -132,7 +138,7 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
     };
     await newSession();
     assert.equal(s.bodies().length, 1, 'the archive kept our place: the server has it, no repeat on the wire');
-    archiveKeptPlace = false;
+    archive.keptPlace = false;
     void newSession();
     await wait(60);
     assert.equal(s.bodies().length, 2, 'the archive lost our place: sent again');
@@ -140,15 +146,7 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
 
   it('a repeat an earlier page saw confirmed is skipped while no session found the archive lost our place since; sent again otherwise', async () => {
     const s = smSession();
-    let archiveKeptPlace = true;
-    s.f.respond(async (iq) => {
-      const x = serializeXml(iq);
-      if (x.includes('urn:xmpp:mam:2') && x.includes('<after>') && !archiveKeptPlace) {
-        throw Object.assign(new Error('item-not-found'), { condition: 'item-not-found' });
-      }
-      const fin = x.includes('urn:xmpp:mam:2') ? '<fin xmlns="urn:xmpp:mam:2" complete="true"/>' : '';
-      return parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}">${fin}</iq>`);
-    });
+    const archive = emptyArchive(s);
     const memory = new Map<string, string>();
     const store = { get: (k: string) => memory.get(k), set: (k: string, v: string) => void memory.set(k, v) };
     const cursors = { get: () => 'A1', set: () => undefined };
@@ -159,11 +157,11 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
     assert.equal(await t.command({ type: 'send', message, confirmedAt: Date.now() - 1000 }), 'kept');
     assert.equal(s.bodies().length, 0, 'our archive kept our place and no loss is recorded: the server has it');
 
-    archiveKeptPlace = false; // the server restarted
+    archive.keptPlace = false; // the server restarted
     s.status$.next({ state: 'reconnecting' });
     s.status$.next({ state: 'online', resumed: false });
     await wait(30);
-    archiveKeptPlace = true; // the next sessions find the place this one left: intact again…
+    archive.keptPlace = true; // the next sessions find the place this one left: intact again…
     s.status$.next({ state: 'reconnecting' });
     s.status$.next({ state: 'online', resumed: false });
     await wait(30);
