@@ -170,6 +170,22 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
     assert.equal(s.bodies().length, 1, '…but it was confirmed before the loss: sent again');
     s.acked$.next(s.bodies()[0]!);
     assert.equal(await repeat, 'repeated', 'and reported as confirmed anew');
+    const recorded = Number(memory.get('alice@localhost'));
+    archive.keptPlace = false; // a session that finds the loss itself…
+    await wait(5);
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: false });
+    for (let i = 0; i < 200 && !(Number(memory.get('alice@localhost')) > recorded); i++) await wait(10);
+    assert.ok(Number(memory.get('alice@localhost')) > recorded, 'that session recorded the loss');
+    await wait(5);
+    const confirmedAgain = Date.now();
+    await wait(5);
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: true }); // …and then resumes
+    await wait(30);
+    assert.equal(await t.command({ type: 'send', message, confirmedAt: confirmedAgain }), 'kept',
+      'a repeat confirmed after that loss is not repeated again on each reconnect of that session');
+    assert.equal(s.bodies().length, 1);
     assert.equal(await t.command({ type: 'send', message: { ...message, id: 'm2' }, confirmedAt: Date.now() }), 'kept',
       'one confirmed after the loss is kept');
   });

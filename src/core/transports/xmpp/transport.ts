@@ -273,11 +273,13 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
         // A repeat of what the server acknowledged in this XEP-0198 session (a resume kept it), or
         // in an earlier one when our archive kept our place (no restart lost it; a local peer
         // catches up from its own archive): the server has it. Otherwise it goes out again.
-        // The same holds for a repeat an earlier page saw confirmed (`confirmedAt`) when no
-        // session has found the archive lost our place since.
+        // The same holds for a repeat confirmed (`confirmedAt`, maybe by an earlier page) after
+        // the last time a session found the archive lost our place (or could not tell: every
+        // such session records one), so a message is repeated once per loss, not on every
+        // reconnect of a session whose own catch-up found the loss (#6: repeat storms).
         const acked = acks.acked(cmd.message.id);
-        const kept = archiveIntact && cmd.message.to.domain === self.domain
-          && (acked === 'earlier' || (cmd.confirmedAt !== undefined && cmd.confirmedAt > Number(losses.get(account) ?? 0)));
+        const kept = cmd.message.to.domain === self.domain && ((acked === 'earlier' && archiveIntact)
+          || (cmd.confirmedAt !== undefined && cmd.confirmedAt > Number(losses.get(account) ?? 0)));
         if (acked === 'current' || kept) return 'kept';
         m.receipts.track(cmd.message.id, cmd.message.to);
         await acks.confirm(m.messages.send(cmd.message, ...receiptRequest(), activeState()));
