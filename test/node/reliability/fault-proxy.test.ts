@@ -82,53 +82,39 @@ const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 const down = '<message id="d"><body>from the server</body></message>';
 const up = '<message id="u"><body>from the client</body></message>';
 
-test("a mid-frame kill narrowed to 'up' leaves server → client chunks whole and cuts the next client → server chunk", async () => {
-  const t = await talker();
-  const proxy = await startFaultProxy({ targetPort: t.port, seed: 7 });
-  try {
-    const client = await connect(proxy.port);
-    const server = await t.peer();
-    const atClient = received(client, 400);
-    proxy.kill('mid-frame', { direction: 'up' });
-    server.write(down);
-    await settle();
-    assert.equal(t.closed, false, 'a server → client chunk does not end the link');
-    assert.equal(proxy.stats.midFrame, 0);
-    client.write(up);
-    const r = await atClient;
-    assert.equal(r.data, down, 'the server → client chunk arrived whole');
-    assert.equal(r.closed, true, 'the cut ends the link');
-    assert.ok(t.heard.length < up.length && up.startsWith(t.heard), `the server got ${t.heard.length} of ${up.length} bytes`);
-    assert.equal(proxy.stats.midFrame, 1);
-  } finally {
-    await proxy.close();
-    await t.close();
-  }
-});
-
-test("a mid-frame kill narrowed to 'down' leaves client → server chunks whole and cuts the next server → client chunk", async () => {
-  const t = await talker();
-  const proxy = await startFaultProxy({ targetPort: t.port, seed: 7 });
-  try {
-    const client = await connect(proxy.port);
-    const server = await t.peer();
-    const atClient = received(client, 400);
-    proxy.kill('mid-frame', { direction: 'down' });
-    client.write(up);
-    await settle();
-    assert.equal(t.heard, up, 'the client → server chunk arrived whole');
-    assert.equal(t.closed, false, 'and did not end the link');
-    assert.equal(proxy.stats.midFrame, 0);
-    server.write(down);
-    const r = await atClient;
-    assert.equal(r.closed, true, 'the cut ends the link');
-    assert.ok(r.data.length < down.length && down.startsWith(r.data), `the client got ${r.data.length} of ${down.length} bytes`);
-    assert.equal(proxy.stats.midFrame, 1);
-  } finally {
-    await proxy.close();
-    await t.close();
-  }
-});
+for (const direction of ['up', 'down'] as const) {
+  const spared = direction === 'up' ? 'down' : 'up';
+  const name = { up: 'client → server', down: 'server → client' };
+  test(`a mid-frame kill narrowed to '${direction}' leaves ${name[spared]} chunks whole and cuts the next ${name[direction]} chunk`, async () => {
+    const t = await talker();
+    const proxy = await startFaultProxy({ targetPort: t.port, seed: 7 });
+    try {
+      const client = await connect(proxy.port);
+      const server = await t.peer();
+      const atClient = received(client, 400);
+      // Per direction: how its chunk is written, the chunk, and what the far side got of it.
+      const ends = {
+        up: { write: () => client.write(up), chunk: up, got: async () => t.heard },
+        down: { write: () => server.write(down), chunk: down, got: async () => (await atClient).data },
+      };
+      proxy.kill('mid-frame', { direction });
+      ends[spared].write();
+      await settle();
+      assert.equal(t.closed, false, `a ${name[spared]} chunk does not end the link`);
+      assert.equal(proxy.stats.midFrame, 0);
+      ends[direction].write();
+      assert.equal((await atClient).closed, true, 'the cut ends the link');
+      assert.equal(await ends[spared].got(), ends[spared].chunk, `the ${name[spared]} chunk arrived whole`);
+      const got = await ends[direction].got();
+      const { chunk } = ends[direction];
+      assert.ok(got.length < chunk.length && chunk.startsWith(got), `the far side got ${got.length} of ${chunk.length} bytes`);
+      assert.equal(proxy.stats.midFrame, 1);
+    } finally {
+      await proxy.close();
+      await t.close();
+    }
+  });
+}
 
 test('a silent link stays open but answers nothing (half-open)', async () => {
   const proxy = await startFaultProxy({ targetPort: echoPort });
