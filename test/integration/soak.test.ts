@@ -149,7 +149,13 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
           const no = holder.inst?.no ?? party.instances.length;
           const send = ws.send.bind(ws);
           ws.send = (data) => { logWire(data, Math.round(performance.now() - t0), no, 'o', [party]); send(data); };
-          ws.addEventListener('message', (ev) => logWire(ev.data, Math.round(performance.now() - t0), no, 'i', [peer]));
+          ws.addEventListener('message', (ev) => {
+            // A reloaded page's JS is gone: what reaches its sockets afterwards is never read (this
+            // listener comes first; without it the old client kept passing messages on, moving
+            // the account's archive cursor and sending read markers for a page nobody sees).
+            if (holder.inst?.dead) return void ev.stopImmediatePropagation();
+            logWire(ev.data, Math.round(performance.now() - t0), no, 'i', [peer]);
+          });
           sockets.add(ws);
           ws.addEventListener('close', () => sockets.delete(ws));
           return ws as unknown as WebSocketLike;
