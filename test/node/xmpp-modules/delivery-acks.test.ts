@@ -190,6 +190,47 @@ describe('XMPP delivery acks (XEP-0198, #6)', () => {
       'one confirmed after the loss is kept');
   });
 
+  it('a link resumed while its new session still waits for the archive\'s verdict goes online only with the verdict (a repeat is not skipped before it)', async () => {
+    const s = smSession();
+    const archive = emptyArchive(s);
+    const memory = new Map<string, string>();
+    const losses = { get: (k: string) => memory.get(k), set: (k: string, v: string) => void memory.set(k, v) };
+    const t = xmppTransport(s.session, self, { catchUp: { cursors: { get: () => 'A1', set: () => undefined }, losses } });
+    await t.connect();
+    const states: string[] = [];
+    t.events$.subscribe((e) => void (e.type === 'connection' && states.push(e.state)));
+    // The server restarts: the new session's catch-up query waits for its answer…
+    archive.keptPlace = false;
+    let answer: (() => void) | undefined;
+    const plain = (iq: XmlElement) => parseXml(`<iq xmlns="jabber:client" type="result" id="${iq.attrs['id']}"/>`);
+    s.f.respond((iq) => {
+      if (!serializeXml(iq).includes('urn:xmpp:mam:2')) return plain(iq);
+      return new Promise<XmlElement>((_, reject) => {
+        answer = () => reject(Object.assign(new Error('item-not-found'), { condition: 'item-not-found' }));
+      });
+    });
+    const confirmedAt = Date.now() - 1000; // confirmed by the server before its restart
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: false });
+    await wait(30);
+    assert.ok(answer, 'the catch-up asked the archive');
+    // …while the link drops and resumes.
+    s.status$.next({ state: 'reconnecting' });
+    s.status$.next({ state: 'online', resumed: true });
+    await wait(10);
+    assert.equal(states.at(-1), 'reconnecting', 'not online before the archive said whether it kept our place');
+    const message = { id: 'm1', from: self, to: parseAddress('xmpp:bob@localhost'), body: 'hi', contentType: 'text/plain', timestamp: Date.now() };
+    await assert.rejects(t.command({ type: 'send', message, confirmedAt }), /offline/);
+    answer!();
+    await wait(30);
+    assert.equal(states.at(-1), 'online', 'online with the verdict');
+    const repeat = t.command({ type: 'send', message, confirmedAt });
+    await wait(10);
+    assert.equal(s.bodies().length, 1, 'the archive lost our place: the repeat goes out');
+    s.acked$.next(s.bodies()[0]!);
+    assert.equal(await repeat, 'repeated');
+  });
+
   it('a login that finishes after the link was lost again reports online only once the link is back', async () => {
     const s = smSession();
     let answer: (() => void) | undefined;

@@ -200,6 +200,8 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     }
   };
   let loggingIn: Promise<void> | undefined;
+  /** The current session's login finished (its archive verdict is in). */
+  let loggedIn = true;
 
   let linkUp = false;
   session.status$.subscribe(({ state, resumed, error }) => {
@@ -217,14 +219,17 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     }
     const l = session.link;
     if (l === undefined) return;
-    if (resumed && mods && link === l) return void ((online = true), emit({ type: 'connection', state: 'online' }));
+    // A resumed link is online at once, unless its session's login has not finished: until the
+    // archive's verdict, a repeat could be taken as kept by the server and skipped (#6).
+    if (resumed && mods && link === l) return void (loggedIn && ((online = true), emit({ type: 'connection', state: 'online' })));
     acks.newSession();
     archiveIntact = false;
     sessions++;
     mods?.pres.reset();
     mods?.muc.reset(); // room presence died with the session; the core rejoins
     const no = sessions;
-    loggingIn = login(l).then(
+    loggedIn = false;
+    loggingIn = login(l).finally(() => void (no === sessions && (loggedIn = true))).then(
       // Online unless the link was lost meanwhile (its resume brings us online) or replaced.
       () => void (linkUp && no === sessions && ((online = true), emit({ type: 'connection', state: 'online' }))),
       (e) => {
