@@ -1,6 +1,6 @@
 // The XMPP binding of the Transport port: RFC 6121 modules composed over a session's
 // StanzaLink. Login (RFC 6121 §2.2, §4.2): roster, then carbons + blocklist, then presence.
-import { Subject, type Observable, type Subscription } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { Address } from '../../address.js';
 import type { XmlElement } from '../../codecs/xml.js';
 import { ImppError } from '../../errors.js';
@@ -9,25 +9,14 @@ import type {
   CommandResult, ConnectionState, PresenceUpdate, Transport, TransportCommand, TransportEvent,
 } from '../transport.js';
 import { deliveryAcks, type AckSource } from './acks.js';
-import { blocking, BLOCKING_NS } from './blocking.js';
 import { capsElement } from './caps.js';
-import { carbons } from './carbons.js';
 import { archiveCatchUp, type CatchUpLimits, type CursorStore } from './catch-up.js';
 import { cursorStore } from './local-store.js';
-import { activeState, chatStates } from './chat-states.js';
-import { disco, DISCO_INFO_NS } from './disco.js';
-import { unhandledIqs } from './iq.js';
+import { activeState } from './chat-states.js';
 import { bareJid } from './jid.js';
 import type { StanzaLink } from './link.js';
-import { mam } from './mam.js';
-import { messages } from './messages.js';
-import { muc } from './muc.js';
-import { mucInvites } from './muc-invite.js';
-import { ping, PING_NS } from './ping.js';
-import { presence } from './presence.js';
-import { MARKERS_NS, RECEIPTS_NS, receiptFor, receiptRequest, receipts, receiptsOnShow } from './receipts.js';
-import { roster, ROSTER_NS } from './roster.js';
-import { subscriptions } from './subscriptions.js';
+import { attach, type Modules } from './modules.js';
+import { MARKERS_NS, RECEIPTS_NS, receiptFor, receiptRequest, receiptsOnShow } from './receipts.js';
 
 /** What the transport needs of a session: a link, its lifecycle and (optionally) XEP-0198 acks. */
 export interface SessionPort extends AckSource {
@@ -41,7 +30,6 @@ export interface SessionPort extends AckSource {
   disconnect(): Promise<void>;
 }
 
-const HANDLED = new Set([ROSTER_NS, BLOCKING_NS, DISCO_INFO_NS, PING_NS]);
 /** How long a login waits for the archive to say whether it kept our place. */
 const VERDICT_MS = 5000;
 /** Archive losses seen by this realm's clients (when localStorage is unavailable). */
@@ -60,60 +48,6 @@ export interface XmppTransportOptions {
    * place (a server restart): repeats of messages confirmed before then go out again (`send`).
    */
   readonly catchUp?: false | { readonly limits?: Partial<CatchUpLimits>; readonly cursors?: CursorStore; readonly seen?: CursorStore; readonly losses?: CursorStore };
-}
-
-type AttachOptions = XmppTransportOptions & {
-  extras: () => readonly XmlElement[]; published: () => PresenceUpdate; roomDomain: string;
-  /** Where live 1:1 messages and typing go (through the catch-up gate). */
-  live: (e: TransportEvent) => void;
-  /** A receipt to send once its message was passed on. */
-  receiptDue: (receipt: XmlElement, m: XmlElement) => void;
-  /** Sends the receipt due for `m`, if any. */
-  shown: (m: InstantMessage) => void;
-};
-
-function attach(link: StanzaLink, emit: (e: TransportEvent) => void, opts: AttachOptions) {
-  const r = roster(link, emit);
-  const subs = subscriptions(link, emit);
-  // #36 + RFC 6121 §4.3: presence counts only from contacts we are subscribed to.
-  const subscribedTo = (bare: Address) => ['to', 'both'].includes(r.get(bare)?.subscription ?? 'none');
-  const pres = presence(link, emit, { accepts: subscribedTo, ...opts });
-  const block = blocking(link);
-  const rooms = muc(link, emit, { published: opts.published });
-  // XEP-0045 §7.5/§7.8: occupants' private messages and invitation fallbacks are room traffic,
-  // never 1:1 conversations with the room (muc.ts reports the private ones).
-  const isRoom = (a: Address) => (a.domain === opts.roomDomain && a.domain !== link.jid.domain) || rooms.has(a);
-  const roomish = (e: TransportEvent) => (e.type === 'message' ? isRoom(e.message.from) || isRoom(e.message.to) : e.type === 'typing' && isRoom(e.from));
-  const direct = (e: TransportEvent) => {
-    if (!roomish(e)) return opts.live(e);
-    if (e.type === 'message') opts.shown(e.message);
-  };
-  const rc = receipts(link, emit, opts.receiptDue); // before messages: a receipt is due before its message passes
-  const m = {
-    roster: r, subs, pres, block,
-    receipts: rc, messages: messages(link, direct), chat: chatStates(link, direct),
-    carbons: carbons(link, direct), mam: mam(link), muc: rooms, invites: mucInvites(link, emit),
-  };
-  const wiring: Subscription[] = [
-    r.changes$.subscribe((c) => {
-      subs.roster(c);
-      const items = c.kind === 'reset' ? c.items : [c.item];
-      for (const i of items) {
-        const sees = !(c.kind === 'item' && c.removed) && (i.subscription === 'to' || i.subscription === 'both');
-        if (!sees) pres.forget(i.address);
-      }
-    }),
-    block.changes$.subscribe((c) => c.addresses.forEach((a) => subs.blocked(a, c.blocked))),
-  ];
-  const passive = [disco(link), ping(link), unhandledIqs(link, HANDLED)];
-  return {
-    ...m,
-    roomish,
-    dispose(): void {
-      wiring.forEach((s) => s.unsubscribe());
-      [...Object.values(m), ...passive].forEach((x) => x.dispose());
-    },
-  };
 }
 
 /**
@@ -135,7 +69,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     events.next(e);
   };
   const report = (error: unknown) => emit({ type: 'error', error: ImppError.from(error, 'transport/unsupported', 'An XMPP login step failed.') });
-  let mods: ReturnType<typeof attach> | undefined;
+  let mods: Modules | undefined;
   let link: StanzaLink | undefined;
   let online = false;
   let published: PresenceUpdate = { availability: 'available' };
@@ -158,7 +92,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
   let archiveIntact = false;
   let sessions = 0;
   // Inbound messages only: what we sent from elsewhere is history (`loadOlder`), not news.
-  const catchUp = (m: ReturnType<typeof attach>, l: StanzaLink, onIntact: (intact: boolean) => void) => gate.run(m.mam, ({ inner, message }) => {
+  const catchUp = (m: Modules, l: StanzaLink, onIntact: (intact: boolean) => void) => gate.run(m.mam, ({ inner, message }) => {
     if (message === undefined || message.from.id === bareJid(self).id) return undefined;
     const reply = receiptFor(inner);
     try {
@@ -242,7 +176,7 @@ export function xmppTransport(session: SessionPort, self: Address, opts: XmppTra
     loggingIn.catch(() => undefined);
   });
 
-  const run = async (cmd: TransportCommand, m: ReturnType<typeof attach>): Promise<unknown> => {
+  const run = async (cmd: TransportCommand, m: Modules): Promise<unknown> => {
     switch (cmd.type) {
       // RFC 6121 §3.1.1: only an approved subscription shows presence, and it arrives by itself.
       // Watching never asks anyone for anything (a portal badge must not send a contact
