@@ -55,8 +55,10 @@ function gate(cursors: CursorStore, limits: { pageSize: number; maxPages?: numbe
     account: 'alice@localhost', cursors, seen: memory(), limits,
   });
   const self = bareJid(fakeLink().link.jid);
-  const live = (n: number): void => {
-    const message = readMessage(parseXml(chat(n)), { self, serverId: `A${n}` }) as InstantMessage;
+  /** A live message; `delayed`: with a XEP-0203 <delay> of that time (from the server's offline store). */
+  const live = (n: number, delayed?: Date): void => {
+    const xml = delayed ? chat(n).replace('</message>', `<delay xmlns="urn:xmpp:delay" from="localhost" stamp="${delayed.toISOString()}"/></message>`) : chat(n);
+    const message = readMessage(parseXml(xml), { self, serverId: `A${n}` }) as InstantMessage;
     g.live({ type: 'message', message });
   };
   const toEvent = ({ message }: { message?: InstantMessage }): TransportEvent | undefined => (message ? { type: 'message', message } : undefined);
@@ -134,6 +136,27 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       t.live(8);
       await t.g.run(mam(f.link), t.toEvent);
       assert.deepEqual(t.passed, ['7', '8']);
+    } finally {
+      mock.timers.reset();
+    }
+  });
+
+  it('after the archive lost our place, what the server\'s offline store hands the new session is older than the loss: it waits for its sender\'s repeat too', async () => {
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      // The server restarted: its memory archive lost #2, while #3 (sent when we had no session)
+      // survived in its offline store, which hands it to the new session with its old <delay>.
+      const f = archive([]);
+      const t = gate(memory('OLD'), { pageSize: 4 });
+      t.g.hold();
+      t.live(3, new Date(Date.now() - 60_000));
+      t.live(9); // sent after the restart (no delay): newer than the loss
+      await t.g.run(mam(f.link), t.toEvent);
+      assert.deepEqual(t.passed, ['9'], '#3 waits: showing it now would put it before #2');
+      for (const n of [2, 3]) t.live(n); // the sender's repeats, oldest first
+      assert.deepEqual(t.passed, ['9', '2', '3'], 'the parked copy of #3 gave way to its repeat');
+      mock.timers.tick(4 * PARK_MS);
+      assert.deepEqual(t.passed, ['9', '2', '3'], 'and is not shown again');
     } finally {
       mock.timers.reset();
     }

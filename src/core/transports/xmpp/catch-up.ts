@@ -53,8 +53,10 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
   let runs = 0;
   /** No gap before what we pass on: false from a new session until its catch-up completed. */
   let contiguous = true;
-  /** The first session whose catch-up found the archive lost our place; until one completes. */
-  let lostIn: number | undefined;
+  /** When the current session began (its hold). */
+  let epochSince = 0;
+  /** The first session whose catch-up found the archive lost our place, and when it began; until one completes. */
+  let lostIn: { epoch: number; since: number } | undefined;
   /** Recently passed (sender, id) keys, to tell which waiting messages the archive covered. */
   const passed = new Set<string>();
   const parked = new Map<string, TransportEvent & { type: 'message' }>();
@@ -96,13 +98,16 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
    * those repeats, so they wait for a repeat of themselves (then shown in its place): PARK_MS at
    * least, then until a catch-up has read the archive to its end (the repeats may be in it), at
    * most 4 × PARK_MS. Unreceipted meanwhile: their senders keep them. What came in on the session
-   * that found the loss, or later, is newer than the loss: it goes on in order.
+   * that found the loss, or later, is newer than the loss and goes on in order, except what the
+   * server kept elsewhere and hands over late with its old time (XEP-0203 `<delay>`: its offline
+   * store, which may outlive a restart that wiped the archive): that is older than the loss too.
    */
-  const park = (before: number) => {
+  const park = (lost: { epoch: number; since: number }) => {
     const events = held ?? [];
     held = undefined;
     for (const { e, epoch: from } of events) {
-      if (e.type === 'message' && from < before && !passed.has(key(e.message))) parked.set(key(e.message), e);
+      const older = e.type === 'message' && (from < lost.epoch || e.message.timestamp < lost.since);
+      if (older && !passed.has(key(e.message))) parked.set(key(e.message), e);
       else pass(e);
     }
     if (parked.size === 0 || parkTimer !== undefined) return;
@@ -124,6 +129,7 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
     hold(): void {
       held ??= [];
       epoch++;
+      epochSince = Date.now();
       contiguous = false;
     },
     /**
@@ -135,7 +141,7 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
     async run(archive: Mam, toEvent: (r: { inner: XmlElement; message?: InstantMessage }) => TransportEvent | undefined,
       onIntact?: (intact: boolean) => void): Promise<ImppError | undefined> {
       const run = ++runs;
-      const session = epoch;
+      const session = { epoch, since: epochSince };
       const each = (x: ArchiveResult) => {
         if (run !== runs) return;
         const e = toEvent(x);
