@@ -9,6 +9,7 @@ import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { Subscription } from 'rxjs';
 import { createClient } from '../../src/core/client.js';
+import { indexedDbOutboxStore, type OutboxStore } from '../../src/core/outbox-store.js';
 import type { ImppClient } from '../../src/core/client-api.js';
 import type { DeliveryState } from '../../src/core/message.js';
 import type { WebSocketLike } from '../../src/core/transports/xmpp/socket.js';
@@ -77,8 +78,10 @@ interface Party {
   readonly sentAt: string[];
   /**
    * Our messages on the wire, by seq: `<ms><kind><page>` — written by us (o); at the peer: reaching
-   * its socket live (i) or in an archive result (a), parsed by its session (p), passed on by its
-   * transport (e), in its inbox$ (n). For the report of late or lost messages.
+   * its socket live (i) or in an archive result (a), parsed by its session (p, or d when delayed:
+   * from the server's offline store), passed on by its
+   * transport (e), in its inbox$ (n); and the outbox's send commands (see WireSend). For the
+   * report of late or lost messages.
    */
   readonly wire: Map<number, string[]>;
   reloading: boolean;
@@ -91,10 +94,18 @@ interface Party {
  */
 const SOAK_BACKOFF = { spreadMs: 0, capMs: 2000 };
 
+/**
+ * The outbox's `send` commands to the transport: issued as a first send (s) or a repeat (R), and
+ * how each ended: the server acknowledged it (a), kept without sending (k), sent again and
+ * acknowledged (r), rejected (x).
+ */
+type WireSend = 's' | 'R' | 'a' | 'k' | 'r' | 'x';
+
 /** Records each soak message a frame carries (see `Party.wire`); at most 24 entries a message. */
-const logWire = (frame: unknown, t: number, page: number, dir: 'o' | 'i' | 'p' | 'e' | 'n', parties: Party[]): void => {
+const logWire = (frame: unknown, t: number, page: number, dir: 'o' | 'i' | 'p' | 'e' | 'n' | WireSend, parties: Party[]): void => {
   if (typeof frame !== 'string' || !frame.includes('soak ')) return;
-  const kind = dir === 'i' && frame.includes('urn:xmpp:mam:') ? 'a' : dir;
+  // Parsed (p) as a delayed delivery (d: the server's offline store, XEP-0203).
+  const kind = dir === 'i' && frame.includes('urn:xmpp:mam:') ? 'a' : dir === 'p' && frame.includes('urn:xmpp:delay') && !frame.includes('urn:xmpp:mam:') ? 'd' : dir;
   for (const [, who, n] of frame.matchAll(/soak (alice|bob) #(\d+) /g)) {
     const p = parties.find((x) => x.name === who);
     if (!p) continue;
@@ -128,7 +139,8 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
     const P = <T = never>(a: string, method = 'POST') => call<T>(`/__impp/proxy/${proxy.id}/${a}`, method);
     const runId = Math.random().toString(36).slice(2, 8);
     const t0 = performance.now();
-    const figures = { reloads: 0, restarts: 0, restartMs: [] as number[], stepErrors: [] as string[] };
+    const figures = { reloads: 0, restarts: 0, restartMs: [] as number[], stepErrors: [] as string[], disruptions: [] as string[] };
+    const mark = (what: string) => figures.disruptions.push(`${Math.round(performance.now() - t0)} ${what}`);
     const errorCodes = new Map<string, number>();
     const cleanup: (() => void)[] = [];
 
@@ -169,22 +181,47 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         // of it after its pagehide, as no JS runs then (in this one realm the old client still
         // handles what its closing sockets had buffered: it moved the archive cursor and the seen
         // keys past messages nobody saw, and the next page skipped them: #6, lost=98 in CI).
-        const pageStore = (prefix: string, log = false): CursorStore => {
+        const pageStore = (prefix: string, log?: 'cursor' | 'loss'): CursorStore => {
           const store = cursorStore(prefix, new Map());
+          // For the report: each catch-up's starting cursor (`cursor:`), each recorded archive loss.
+          const note = (what: string) => holder.inst?.timeline.push(`${Math.round(performance.now() - t0)} ${what}`);
           return {
             get: (a) => {
               const v = store.get(a);
-              // The archive cursor each catch-up starts from, in the timeline, for the report.
-              if (log) holder.inst?.timeline.push(`${Math.round(performance.now() - t0)} cursor:${v ?? '-'}`);
+              if (log === 'cursor') note(`cursor:${v ?? '-'}`);
               return v;
             },
-            set: (a, v) => void (holder.inst?.dead || store.set(a, v)),
+            set: (a, v) => {
+              if (holder.inst?.dead) return;
+              if (log === 'loss') note('loss:recorded');
+              store.set(a, v);
+            },
           };
         };
         const transport = xmppTransport(session, self, { catchUp: {
-          cursors: pageStore('impp-kit:mam-cursor:', true), seen: pageStore('impp-kit:seen:'), losses: pageStore('impp-kit:archive-lost:'),
+          cursors: pageStore('impp-kit:mam-cursor:', 'cursor'), seen: pageStore('impp-kit:seen:'), losses: pageStore('impp-kit:archive-lost:', 'loss'),
         } });
-        const client = createClient({ transport, backoff: SOAK_BACKOFF });
+        const command = transport.command.bind(transport);
+        transport.command = (cmd) => {
+          if (cmd.type !== 'send') return command(cmd);
+          const log = (kind: WireSend) => logWire(cmd.message.body, Math.round(performance.now() - t0), holder.inst?.no ?? -1, kind, [party]);
+          log(cmd.confirmedAt === undefined ? 's' : 'R');
+          const r = command(cmd);
+          r.then((v) => log(v === 'kept' ? 'k' : v === 'repeated' ? 'r' : 'a'), () => log('x'));
+          return r;
+        };
+        // IndexedDB likewise: the outbox a reloaded page leaves is what it wrote before it went
+        // (the old client's late receipts deleted rows of messages the next page then never
+        // ended: open=11 once).
+        const idb = await indexedDbOutboxStore(`${transport.protocol}:${transport.self.id}`);
+        const alive = () => !holder.inst?.dead;
+        const outbox: OutboxStore = {
+          kind: idb.kind,
+          load: (adopted) => idb.load(adopted),
+          put: (message, sentAt) => (alive() ? idb.put(message, sentAt) : Promise.resolve()),
+          delete: (id) => (alive() ? idb.delete(id) : Promise.resolve()),
+        };
+        const client = createClient({ transport, backoff: SOAK_BACKOFF, outbox });
         const chat = document.createElement('impp-chat');
         chat.client = client;
         chat.peer = peer.account.jid;
@@ -315,9 +352,10 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
       if (!params.plain) await P(`chaos?minMs=50&maxMs=500&modes=close,mid-frame,silent`);
 
       // Disruptions at fixed points of the run (fractions of the messages sent).
-      const plan: { at: number; run: () => Promise<unknown> }[] = params.plain ? [] : params.full || N > 2000
-        ? Array.from({ length: 9 }, (_, i) => ({ at: (i + 1) / 10, run: [() => reload(bob), restart, () => reload(alice)][i % 3]! }))
-        : [{ at: 0.3, run: () => reload(bob) }, { at: 0.5, run: restart }, { at: 0.7, run: () => reload(alice) }];
+      const steps = [{ name: 'reload bob', run: () => reload(bob) }, { name: 'restart', run: restart }, { name: 'reload alice', run: () => reload(alice) }];
+      const plan: { at: number; name: string; run: () => Promise<unknown> }[] = params.plain ? [] : params.full || N > 2000
+        ? Array.from({ length: 9 }, (_, i) => ({ at: (i + 1) / 10, ...steps[i % 3]! }))
+        : [{ at: 0.3, ...steps[0]! }, { at: 0.5, ...steps[1]! }, { at: 0.7, ...steps[2]! }];
       let pending: Promise<unknown> = Promise.resolve();
 
       const sendOne = (party: Party) => {
@@ -337,8 +375,8 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
         const sent = (alice.ids.length + bob.ids.length) / (2 * N);
         while (plan.length && sent >= plan[0]!.at) {
           const step = plan.shift()!;
-          pending = pending.then(() => progress(`disruption at ${step.at}`)).then(step.run)
-            .catch((e: unknown) => void figures.stepErrors.push(`at ${step.at}: ${String(e)}`));
+          pending = pending.then(() => (progress(`disruption at ${step.at}`), mark(`${step.name} starts`))).then(step.run)
+            .then(() => mark(`${step.name} done`), (e: unknown) => void figures.stepErrors.push(`at ${step.at}: ${String(e)}`));
         }
         await sleep(tickMs);
         if (performance.now() - tSend > sendMs * 3 + 60_000) throw new Error('sending did not finish in time');
@@ -467,6 +505,7 @@ describe('soak: messages survive a link killed every 50–500 ms, reloads and a 
       if (result.lost + result.open + result.reordered > 0 || params.full) {
         for (const p of [alice, bob]) for (const i of p.instances) console.log(`[soak] ${p.name}#${i.no} sends=${i.sends} ${JSON.stringify(i.counters)} ${i.timeline.join(' ')}`);
         const saved = await call<{ file: string }>(`/__impp/proxy/${proxy.id}/save-log`).catch(() => ({ file: '(not saved)' }));
+        console.log(`[soak] disruptions: ${figures.disruptions.join(', ')}`);
         console.log(`[soak] accounts: alice=${alice.account.jid} bob=${bob.account.jid}; Prosody log kept in ${saved.file}`);
       }
       await fetch('/__impp/soak/result', { method: 'POST', body: JSON.stringify(result), headers: { 'content-type': 'application/json' } });
