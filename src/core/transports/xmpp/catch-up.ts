@@ -24,6 +24,9 @@ const MORE_RUNS = 2;
  */
 export const PARK_MS = 30_000;
 
+/** Handed over late (a XEP-0203 `<delay>` before `since`, when the session began). */
+const delayed = (m: InstantMessage, since: number) => m.timestamp < since;
+
 /** Options of {@link archiveCatchUp}. */
 export interface CatchUpOptions {
   /** Bare account id: the key of the stored cursor. */
@@ -100,13 +103,15 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
    * most 4 × PARK_MS. Unreceipted meanwhile: their senders keep them. What came in on the session
    * that found the loss, or later, is newer than the loss and goes on in order, except what the
    * server kept elsewhere and hands over late with its old time (XEP-0203 `<delay>`: its offline
-   * store, which may outlive a restart that wiped the archive): that is older than the loss too.
+   * store, which may outlive a restart that wiped the archive): that is older than the loss too,
+   * unless the archive has its id (`fresh`): then it was stored after the loss (a sender's
+   * repeat that waited in the offline store) and no other repeat of it will come.
    */
-  const park = (lost: { epoch: number; since: number }) => {
+  const park = (lost: { epoch: number; since: number }, fresh: ReadonlySet<string>) => {
     const events = held ?? [];
     held = undefined;
     for (const { e, epoch: from } of events) {
-      const older = e.type === 'message' && (from < lost.epoch || e.message.timestamp < lost.since);
+      const older = e.type === 'message' && (from < lost.epoch || (delayed(e.message, lost.since) && !fresh.has(e.message.serverId!)));
       if (older && !passed.has(key(e.message))) parked.set(key(e.message), e);
       else pass(e);
     }
@@ -162,8 +167,15 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
       contiguous = r.error === undefined; // after a failure the next new session starts from here again
       // The session ended under it: live messages keep waiting for the next session's catch-up.
       if (r.error?.code === 'transport/closed') return r.error;
-      if (lostIn !== undefined && r.error === undefined) park(lostIn);
-      else release();
+      if (lostIn !== undefined && r.error === undefined) {
+        const lost = lostIn;
+        // Which of the late deliveries the archive has (one query; none known if it fails).
+        const ids = (held ?? []).flatMap(({ e }) => (e.type === 'message' && e.message.serverId !== undefined && delayed(e.message, lost.since) ? [e.message.serverId] : []));
+        const fresh = ids.length === 0 ? new Set<string>()
+          : await archive.page({ max: ids.length, ids }, limits.timeoutMs).then((p) => new Set(p.results.map((x) => x.id)), () => new Set<string>());
+        if (run !== runs) return undefined;
+        park(lost, fresh);
+      } else release();
       lostIn = undefined;
       return r.error;
     },

@@ -23,6 +23,8 @@ export interface PageQuery {
   readonly after?: string;
   /** Archive id to page back from; `''` = the last page (RSM `before`). Neither: the first page. */
   readonly before?: string;
+  /** Only these archive ids (§4.1.2 `ids`, where the server supports it). */
+  readonly ids?: readonly string[];
 }
 
 /** One archived stanza (`inner`) under its archive id, and the message it is, if any. */
@@ -44,6 +46,7 @@ const field = (v: string, value: string) => el('field', { var: v }, el('value', 
 export function mamQuery(queryid: string, q: PageQuery): XmlElement {
   const fields = [el('field', { var: 'FORM_TYPE', type: 'hidden' }, el('value', {}, MAM_NS))];
   if (q.with) fields.push(field('with', jidString(bareJid(q.with))));
+  if (q.ids) fields.push(el('field', { var: 'ids' }, ...q.ids.map((id) => el('value', {}, id))));
   // No position: the oldest page (RSM §2.2); `before` empty: the newest (§2.5).
   const pos = q.after !== undefined ? [el('after', {}, q.after)] : q.before !== undefined ? [el('before', {}, ...(q.before ? [q.before] : []))] : [];
   return el('iq', { type: 'set', id: newMessageId() },
