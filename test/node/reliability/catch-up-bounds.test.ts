@@ -184,6 +184,22 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
     }
   });
 
+  it('a catch-up that ends after a newer session began leaves that session\'s live messages waiting for its own catch-up', async () => {
+    // The newer session's run starts only after its login's round trips; the old run ended in
+    // between and opened the gate, so live messages passed before the archive's (full soak:
+    // reordered=173).
+    const f = archive([0, 1, 2]);
+    const t = gate(memory('A0'), { pageSize: 4 });
+    t.g.hold();
+    const old = t.g.run(mam(f.link), t.toEvent);
+    t.g.hold(); // a new session, logging in
+    await old;
+    t.live(9);
+    assert.deepEqual(t.passed, ['1', '2'], '#9 waits for the new session\'s catch-up');
+    await t.g.run(mam(f.link), t.toEvent);
+    assert.deepEqual(t.passed, ['1', '2', '9']);
+  });
+
   it('a catch-up cut by its page bound goes on from where it stopped before the live messages that waited', async () => {
     const f = archive([1, 2, 3, 4, 5, 6, 7]);
     const cursors = memory('A1');

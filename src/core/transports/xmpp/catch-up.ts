@@ -153,16 +153,20 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
         if (e) pass(e);
         cursors.set(opts.account, x.id); // contiguous: everything before it was handed over
       };
-      const lost = (r: { lost?: boolean }) => void (r.lost && run === runs && (lostIn ??= session));
+      // A loss is a loss even when a newer session superseded this run: what waited is older than it.
+      const lost = (r: { lost?: boolean }) => void (r.lost && (lostIn ??= session));
+      // Superseded: a newer run started, or a newer session began (its run starts after its login's
+      // round trips; ending this one meanwhile would let that session's live messages through).
+      const over = () => run !== runs || session.epoch !== epoch;
       let r = await catchUp(archive, cursors.get(opts.account), each, limits, onIntact);
       lost(r);
       // Cut by its bounds: go on from where it stopped (live messages keep waiting: they are newer).
-      for (let more = 0; more < MORE_RUNS && run === runs && r.error?.code === 'transport/timeout'; more++) {
+      for (let more = 0; more < MORE_RUNS && !over() && r.error?.code === 'transport/timeout'; more++) {
         if (r.cursor !== undefined) cursors.set(opts.account, r.cursor);
         r = await catchUp(archive, cursors.get(opts.account), each, limits);
         lost(r);
       }
-      if (run !== runs) return undefined;
+      if (over()) return undefined;
       if (r.cursor !== undefined) cursors.set(opts.account, r.cursor);
       contiguous = r.error === undefined; // after a failure the next new session starts from here again
       // The session ended under it: live messages keep waiting for the next session's catch-up.
@@ -173,7 +177,7 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
         const ids = (held ?? []).flatMap(({ e }) => (e.type === 'message' && e.message.serverId !== undefined && delayed(e.message, lost.since) ? [e.message.serverId] : []));
         const fresh = ids.length === 0 ? new Set<string>()
           : await archive.page({ max: ids.length, ids }, limits.timeoutMs).then((p) => new Set(p.results.map((x) => x.id)), () => new Set<string>());
-        if (run !== runs) return undefined;
+        if (over()) return undefined;
         park(lost, fresh);
       } else release();
       lostIn = undefined;
