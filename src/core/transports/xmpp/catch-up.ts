@@ -172,13 +172,14 @@ export function archiveCatchUp(emit: (e: TransportEvent) => void, opts: CatchUpO
       // The session ended under it: live messages keep waiting for the next session's catch-up.
       if (r.error?.code === 'transport/closed') return r.error;
       if (lostIn !== undefined && r.error === undefined) {
-        const lost = lostIn;
-        // Which of the late deliveries the archive has (one query; none known if it fails).
-        const ids = (held ?? []).flatMap(({ e }) => (e.type === 'message' && e.message.serverId !== undefined && delayed(e.message, lost.since) ? [e.message.serverId] : []));
+        const loss = lostIn;
+        // Which of the late deliveries the archive has: one query (none known if it fails).
+        const ids = (held ?? []).flatMap(({ e }) =>
+          (e.type === 'message' && e.message.serverId !== undefined && delayed(e.message, loss.since) ? [e.message.serverId] : []));
         const fresh = ids.length === 0 ? new Set<string>()
           : await archive.page({ max: ids.length, ids }, limits.timeoutMs).then((p) => new Set(p.results.map((x) => x.id)), () => new Set<string>());
         if (over()) return undefined;
-        park(lost, fresh);
+        park(loss, fresh);
       } else release();
       lostIn = undefined;
       return r.error;
