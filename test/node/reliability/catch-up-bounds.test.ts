@@ -50,6 +50,16 @@ function archive(items: number[], between: (items: number[], query: number) => v
   return Object.assign(f, { maxes });
 }
 
+/** Runs `body` with setTimeout faked (no real PARK_MS timer may outlive a test). */
+async function fakeTimers(body: () => Promise<void>): Promise<void> {
+  mock.timers.enable({ apis: ['setTimeout'] });
+  try {
+    await body();
+  } finally {
+    mock.timers.reset();
+  }
+}
+
 function gate(cursors: CursorStore, limits: { pageSize: number; maxPages?: number }) {
   const passed: string[] = [];
   const g = archiveCatchUp((e) => void (e.type === 'message' && passed.push(e.message.body.replace('bob #', ''))), {
@@ -80,8 +90,7 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
   });
 
   it('after the archive lost our place, messages that waited behind the catch-up wait for their senders\' repeats (per-sender order)', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
+    await fakeTimers(async () => {
       // The server restarted: our place is gone, and so is #2, which we had not read yet. #3 and
       // #4 had reached us live and waited; the new archive is empty.
       const f = archive([]);
@@ -96,14 +105,11 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       assert.deepEqual(t.passed, ['2', '3']);
       mock.timers.tick(PARK_MS);
       assert.deepEqual(t.passed, ['2', '3', '4'], 'one never offered again is shown after PARK_MS');
-    } finally {
-      mock.timers.reset();
-    }
+    });
   });
 
   it('parked messages keep waiting while a later catch-up still reads the archive (their repeats may be in it)', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
+    await fakeTimers(async () => {
       let open!: () => void;
       const blocked = new Promise<void>((r) => { open = r; });
       const f = archive([]);
@@ -122,14 +128,11 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       open();
       await running;
       assert.deepEqual(t.passed, ['2', '3'], 'the repeats, in order; the parked copy of #3 is dropped');
-    } finally {
-      mock.timers.reset();
-    }
+    });
   });
 
   it('messages that came in on the session which found the archive lost, or later, go on in order (they are newer than the loss)', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] }); // no real PARK_MS timer may outlive the test
-    try {
+    await fakeTimers(async () => {
       const f = archive([]);
       const t = gate(memory('OLD'), { pageSize: 4 });
       t.g.hold();
@@ -137,14 +140,11 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       t.live(8);
       await t.g.run(mam(f.link), t.toEvent);
       assert.deepEqual(t.passed, ['7', '8']);
-    } finally {
-      mock.timers.reset();
-    }
+    });
   });
 
   it('after the archive lost our place, what the server\'s offline store hands the new session is older than the loss: it waits for its sender\'s repeat too', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
+    await fakeTimers(async () => {
       // The server restarted: its memory archive lost #2, while #3 (sent when we had no session)
       // survived in its offline store, which hands it to the new session with its old <delay>.
       const f = archive([]);
@@ -158,14 +158,11 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       assert.deepEqual(t.passed, ['9', '2', '3'], 'the parked copy of #3 gave way to its repeat');
       mock.timers.tick(4 * PARK_MS);
       assert.deepEqual(t.passed, ['9', '2', '3'], 'and is not shown again');
-    } finally {
-      mock.timers.reset();
-    }
+    });
   });
 
   it('…but one the archive has was stored after the loss (a repeat that waited in the offline store): it goes on in order', async () => {
-    mock.timers.enable({ apis: ['setTimeout'] });
-    try {
+    await fakeTimers(async () => {
       // #2 and #3 were lost and repeated while we were offline: the offline store hands the
       // repeats over late (old <delay>), and the new archive has them too (stored after the
       // restart; our read of it ended just before they came). No other repeat of them will come.
@@ -179,9 +176,7 @@ describe('archive catch-up under its bounds and a shrinking archive (#6)', () =>
       assert.deepEqual(t.passed, ['2', '3', '4'], 'shown at once, in order');
       mock.timers.tick(4 * PARK_MS);
       assert.deepEqual(t.passed, ['2', '3', '4']);
-    } finally {
-      mock.timers.reset();
-    }
+    });
   });
 
   it('a catch-up that ends after a newer session began leaves that session\'s live messages waiting for its own catch-up', async () => {
